@@ -1,0 +1,149 @@
+// The Bolt app: slash commands (/bgp-lab, /routes), @mentions, buttons and menus, all acked
+// first and worked after. The receiver is swappable: HTTP on 127.0.0.1 (behind a tunnel or
+// reverse proxy) or Socket Mode (no inbound port at all).
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, LogLevel } from '@slack/bolt';
+import type { webApi, types as slackTypes } from '@slack/bolt';
+import { Session } from '../commands/execute.js';
+import { channelAllowed, type BotConfig } from './config.js';
+import { runFromSlack, type BotContext, type Origin } from './dispatch.js';
+import { RUN_ACTION } from './render/up.js';
+import { section } from './render/blocks.js';
+
+export const ROUTES_SELECT = 'bgp_lab_routes_select';
+
+export interface BotApp {
+  app: InstanceType<typeof App>;
+  session: Session;
+  /** HTTP mode: the port it listens on (useful with port 0). */
+  start(): Promise<{ port?: number }>;
+  /** Cancels running commands, waits for them, closes the receiver and the session. */
+  stop(): Promise<void>;
+  /** Resolves once every command acked so far has finished (tests, graceful restarts). */
+  idle(): Promise<void>;
+}
+
+export interface BotAppOptions {
+  logLevel?: LogLevel;
+  throttleMs?: number;
+  log?: (message: string) => void;
+}
+
+export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotApp {
+  const logLevel = opts.logLevel ?? LogLevel.INFO;
+  const clientOptions = { slackApiUrl: config.apiUrl, retryConfig: { retries: 2, maxTimeout: 2000 } };
+  const receiver =
+    config.mode === 'socket'
+      ? new SocketModeReceiver({ appToken: config.appToken!, logLevel })
+      : new HTTPReceiver({ signingSecret: config.signingSecret!, endpoints: '/slack/events', port: config.port, logLevel });
+  const app = new App({ token: config.botToken, receiver, logLevel, clientOptions });
+  const session = new Session({
+    lab: config.lab,
+    topologyFile: config.topologyFile,
+    host: config.host,
+    identity: config.identity,
+    knownHosts: config.knownHosts,
+    acceptNewHostKey: config.acceptNewHostKey,
+    caller: { surface: 'slack', user: 'bot', level: 'read' }, // every run passes the real caller
+    permissionHint: 'ask an admin to add your user ID to SLACK_OPERATORS (SLACK_ADMINS for admin commands)',
+  });
+  const controller = new AbortController();
+  const inflight = new Set<Promise<void>>();
+  const bot: BotContext = {
+    config,
+    session,
+    throttleMs: opts.throttleMs ?? 1000,
+    signal: controller.signal,
+    log: opts.log ?? ((m) => process.stderr.write(`${m}\n`)),
+  };
+  const work = (origin: Origin, text: string) => {
+    const p = runFromSlack(bot, origin, text).finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
+
+  app.command('/bgp-lab', async ({ command, ack, respond, client }) => {
+    await ack();
+    work({ user: command.user_id, channel: command.channel_id, client, respond }, command.text ?? '');
+  });
+
+  app.command('/routes', async ({ command, ack, respond, client }) => {
+    await ack();
+    const text = (command.text ?? '').trim();
+    if (text) return work({ user: command.user_id, channel: command.channel_id, client, respond }, `routes ${text}`);
+    await routerMenu(bot, command.channel_id, respond).catch((err: Error) => bot.log(`slack: routes menu: ${err.message}`));
+  });
+
+  app.event('app_mention', async ({ event, client }) => {
+    const text = (event.text ?? '').replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ');
+    if (!event.user) return;
+    work({ user: event.user, channel: event.channel, client, threadTs: event.thread_ts }, text);
+  });
+
+  // Buttons carry a command line; the click is checked again (channel and level) like a typed one.
+  app.action(new RegExp(`^${RUN_ACTION}`), async ({ action, body, ack, respond, client }) => {
+    await ack();
+    const value = (action as { value?: string }).value;
+    const channel = (body as { channel?: { id: string } }).channel?.id;
+    if (value && channel) work({ user: body.user.id, channel, client, respond }, value);
+  });
+
+  app.action(ROUTES_SELECT, async ({ action, body, ack, respond, client }) => {
+    await ack();
+    const router = (action as { selected_option?: { value: string } }).selected_option?.value;
+    const channel = (body as { channel?: { id: string } }).channel?.id;
+    if (router && channel) work({ user: body.user.id, channel, client, respond }, `routes ${router}`);
+  });
+
+  app.error(async (err) => bot.log(`slack: ${err.message}`));
+
+  return {
+    app,
+    session,
+    async start() {
+      // Load the model now: a bad BGP_LAB_TOPOLOGY stops the bot here, and the first command
+      // does not block the event loop (and everyone's acks) while YAML is parsed.
+      session.topologyFromFile();
+      await session.context().catch(() => undefined);
+      if (config.mode === 'socket') {
+        await app.start();
+        return {};
+      }
+      // Loopback only: Slack reaches it through a tunnel or reverse proxy.
+      const server = (await app.start({ port: config.port, host: '127.0.0.1' })) as Server;
+      return { port: (server.address() as AddressInfo).port };
+    },
+    async idle() {
+      while (inflight.size) await Promise.allSettled([...inflight]);
+    },
+    async stop() {
+      controller.abort();
+      await Promise.allSettled([...inflight]);
+      await app.stop().catch(() => {});
+      await session.close().catch(() => {});
+    },
+  };
+}
+
+/** `/routes` alone: a menu of routers and nodes; choosing one runs `routes <it>` in the channel. */
+async function routerMenu(bot: BotContext, channel: string, respond: (m: object) => Promise<unknown>): Promise<void> {
+  if (!channelAllowed(bot.config, channel)) return void (await respond({ response_type: 'ephemeral', text: 'bgp-lab does not take commands in this channel' }));
+  const topo = (await bot.session.context()).topology;
+  const opt = (name: string) => ({ text: { type: 'plain_text' as const, text: name.slice(0, 75) }, value: name });
+  const select: slackTypes.StaticSelect = {
+    type: 'static_select',
+    action_id: ROUTES_SELECT,
+    placeholder: { type: 'plain_text', text: 'Choose a router or node' },
+    option_groups: [
+      { label: { type: 'plain_text' as const, text: 'Routers' }, options: topo.routers.slice(0, 100).map((r) => opt(r.name)) },
+      { label: { type: 'plain_text' as const, text: 'Nodes' }, options: topo.cluster.nodes.slice(0, 100).map((n) => opt(n.name)) },
+    ].filter((g) => g.options.length),
+  };
+  await respond({
+    response_type: 'ephemeral',
+    text: 'Routes of which router?',
+    blocks: [{ ...section('*Routes of which router?*'), accessory: select }],
+  });
+}
+
+export type { webApi };

@@ -1,0 +1,227 @@
+// One Slack request → one Session.run: channel check, caller level from the env lists,
+// progress as one message updated in place (throttled), then the rendered result. Runs
+// after ack(); never throws (a failed Slack call is logged and, if possible, said).
+import type { webApi, RespondFn } from '@slack/bolt';
+import { tokenize, matchCommand } from '../commands/grammar.js';
+import { commands } from '../commands/registry.js';
+import type { Session } from '../commands/execute.js';
+import type { Caller } from '../commands/types.js';
+import { appendAudit } from '../lab/state/audit.js';
+import type { ProgressEvent } from '../lab/drivers/types.js';
+import { channelAllowed, levelOf, type BotConfig } from './config.js';
+import { renderError, renderResult, type SlackMessage } from './render/index.js';
+import { ProgressView } from './render/progress.js';
+import { codeSections } from './render/blocks.js';
+
+export interface BotContext {
+  config: BotConfig;
+  session: Session;
+  log(message: string): void;
+  /** Minimum gap between two chat.update of one progress message. */
+  throttleMs: number;
+  /** Cancelled when the bot stops. */
+  signal: AbortSignal;
+}
+
+export interface Origin {
+  user: string;
+  channel: string;
+  client: webApi.WebClient;
+  /** Slash commands and clicks: Slack's response_url, the way to answer only the user. */
+  respond?: RespondFn;
+  threadTs?: string;
+}
+
+/** Slack sends &, <, > as entities in command and message text. */
+export const unescapeSlack = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+export async function runFromSlack(bot: BotContext, origin: Origin, text: string): Promise<void> {
+  try {
+    await new Promise((r) => setImmediate(r)); // let the ack (and other requests' acks) go out first
+    await dispatch(bot, origin, unescapeSlack(text).trim());
+  } catch (err) {
+    bot.log(`slack: ${(err as Error).message}`);
+  }
+}
+
+async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<void> {
+  let words: string[] | undefined;
+  try {
+    words = tokenize(text);
+  } catch {
+    words = undefined; // Session.run reports the quoting error itself, and audits it
+  }
+  const quiet = words?.includes('--quiet') ?? false;
+  if (words) words = words.filter((w) => w !== '--quiet');
+  if (words && !words.length) words = ['help'];
+  const line = words ? words.join(' ') : text;
+  const out = new Replies(bot, origin, quiet);
+
+  if (!channelAllowed(bot.config, origin.channel)) {
+    const message = `bgp-lab does not take commands in <#${origin.channel}>`;
+    appendAudit({
+      at: new Date().toISOString(),
+      lab: bot.session.lab,
+      surface: 'slack',
+      user: origin.user,
+      channel: origin.channel,
+      command: (words && matchCommand(words, commands)?.spec.name) ?? line.split(/\s+/)[0] ?? '',
+      line,
+      outcome: 'denied',
+      message,
+      durationMs: 0,
+    });
+    await out.ephemeral(renderError({ message, hint: 'use an allowed channel, or ask an admin to add this one to SLACK_ALLOWED_CHANNELS', exitCode: 1 }, 'denied'));
+    return;
+  }
+
+  const spec = words ? matchCommand(words, commands)?.spec : undefined;
+  const long = Boolean(spec && (spec.long || spec.mutating) && !quiet);
+  const caller: Caller = { surface: 'slack', user: origin.user, channel: origin.channel, level: levelOf(bot.config, origin.user) };
+  // A running drill's replies go into the thread its page started (lab/drills/thread.ts).
+  if (spec?.name.startsWith('drill ') && !origin.threadTs) {
+    const { drillThreadFor } = await import('../lab/drills/thread.js');
+    origin.threadTs = await drillThreadFor(bot.session.lab, spec.name, origin.channel);
+  }
+  const live = long ? new LiveMessage(bot, out, line) : undefined;
+  const outcome = await bot.session.run(words ?? text, { caller, signal: bot.signal, progress: live ? (ev) => live.event(ev) : undefined });
+  await live?.settle();
+
+  if (outcome.error) {
+    const msg = renderError(outcome.error, outcome.status);
+    const refusal = outcome.status === 'denied' || outcome.status === 'busy' || outcome.status === 'bad-input';
+    if (live?.ts) await out.update(live.ts, msg);
+    else if (refusal || quiet) await out.ephemeral(msg);
+    else await out.post(msg);
+    return;
+  }
+  const msg = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot) });
+  const isDrillStart = outcome.command === 'drill start' && !quiet;
+  const { rememberDrillThread } = isDrillStart ? await import('../lab/drills/thread.js') : { rememberDrillThread: undefined };
+  // The page's message becomes the drill's thread before anyone can see the page and answer it.
+  if (live?.ts) await rememberDrillThread?.(bot.session.lab, origin.channel, origin.threadTs ?? live.ts);
+  let ts: string | undefined;
+  if (quiet) await out.ephemeral(msg);
+  else if (live?.ts) ts = (await out.update(live.ts, msg)) ? live.ts : undefined;
+  else ts = await out.post(msg);
+  if (msg.attachment) await out.attach(ts, msg.attachment);
+  if (!live?.ts) await rememberDrillThread?.(bot.session.lab, origin.channel, origin.threadTs ?? ts);
+}
+
+function firstLeaf(bot: BotContext): string | undefined {
+  try {
+    const t = bot.session.topologyFromFile();
+    return (t.routers.find((r) => r.role === 'leaf') ?? t.routers[0])?.name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Progress of a long command: posted on the first event (or after 700 ms), then chat.update at most once per throttle. */
+class LiveMessage {
+  ts?: string;
+  private view: ProgressView;
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private lastUpdate = 0;
+  private posted = false;
+  private done = false;
+  private first: NodeJS.Timeout;
+
+  constructor(private bot: BotContext, private out: Replies, line: string) {
+    this.view = new ProgressView(line);
+    this.first = setTimeout(() => this.post(), 700);
+  }
+
+  event(ev: ProgressEvent): void {
+    this.view.add(ev);
+    if (!this.posted) this.post();
+    else this.schedule();
+  }
+
+  private post(): void {
+    if (this.posted || this.done) return;
+    this.posted = true;
+    clearTimeout(this.first);
+    this.lastUpdate = Date.now();
+    this.chain = this.chain.then(async () => (this.ts = await this.out.post(this.view.render())));
+  }
+
+  private schedule(): void {
+    if (this.timer || this.done) return;
+    const wait = Math.max(0, this.lastUpdate + this.bot.throttleMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.done) return;
+      this.lastUpdate = Date.now();
+      this.chain = this.chain.then(() => (this.ts ? this.out.update(this.ts, this.view.render()) : undefined));
+    }, wait);
+  }
+
+  /** Stops updating; resolves when the posts in flight are done (so `ts` is known). */
+  async settle(): Promise<void> {
+    this.done = true;
+    clearTimeout(this.first);
+    clearTimeout(this.timer);
+    await this.chain;
+  }
+}
+
+/** Where answers go: the channel (chat.postMessage/update), or only the user. */
+class Replies {
+  constructor(private bot: BotContext, private origin: Origin, private quiet: boolean) {}
+
+  async post(msg: SlackMessage): Promise<string | undefined> {
+    const { client, channel, threadTs } = this.origin;
+    try {
+      const res = await client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks, thread_ts: threadTs, unfurl_links: false });
+      return res.ts;
+    } catch (err) {
+      this.bot.log(`slack: chat.postMessage in ${channel}: ${(err as Error).message}`);
+      // Not a member of the channel: the response_url still reaches it.
+      if (this.origin.respond) await this.origin.respond({ response_type: 'in_channel', text: msg.text, blocks: msg.blocks }).catch(() => {});
+      return undefined;
+    }
+  }
+
+  async update(ts: string, msg: SlackMessage): Promise<boolean> {
+    try {
+      await this.origin.client.chat.update({ channel: this.origin.channel, ts, text: msg.text, blocks: msg.blocks });
+      return true;
+    } catch (err) {
+      this.bot.log(`slack: chat.update: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  async ephemeral(msg: SlackMessage): Promise<void> {
+    const { client, channel, user, respond } = this.origin;
+    try {
+      if (respond) await respond({ response_type: 'ephemeral', replace_original: false, text: msg.text, blocks: msg.blocks });
+      else await client.chat.postEphemeral({ channel, user, text: msg.text, blocks: msg.blocks, thread_ts: this.origin.threadTs });
+    } catch (err) {
+      this.bot.log(`slack: ephemeral answer to ${user}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The full result: a file in the message's thread; failing that, thread replies in code blocks. */
+  async attach(ts: string | undefined, file: { filename: string; content: string }): Promise<void> {
+    const { client, channel } = this.origin;
+    if (ts && !this.quiet) {
+      try {
+        await client.filesUploadV2({ channel_id: channel, thread_ts: ts, filename: file.filename, title: file.filename, content: file.content });
+        return;
+      } catch (err) {
+        this.bot.log(`slack: files.uploadV2: ${(err as Error).message}; sending the full result as replies`);
+      }
+    }
+    const { blocks, shownGroups } = codeSections(file.content.split('\n').map((l) => [l]), 40);
+    const lines = file.content.split('\n').length;
+    const chunks = blocks.map((b) => ({ text: file.filename, blocks: [b] }));
+    if (shownGroups < lines) chunks.push({ text: file.filename, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: `…${lines - shownGroups} more lines not sent: run it from the CLI with --json` }] }] as never });
+    for (const chunk of chunks) {
+      if (this.quiet || !ts) await this.ephemeral(chunk);
+      else await client.chat.postMessage({ channel, thread_ts: ts, ...chunk }).catch((err: Error) => this.bot.log(`slack: thread reply: ${err.message}`));
+    }
+  }
+}

@@ -1,0 +1,36 @@
+// Block Kit renderer per command, keyed by command name like the terminal's registry.
+// Commands without one get their result as YAML; every message goes through fit().
+import { stringify } from 'yaml';
+import { fit, type SlackMessage } from './blocks.js';
+import { renderRoutes } from './routes.js';
+import { renderBgp, renderPeers } from './peers.js';
+import { renderCheck } from './check.js';
+import { renderStatus } from './status.js';
+import { renderDown, renderUp } from './up.js';
+import { renderAudit, renderCapture, renderHelp, renderTopo, renderTrace, renderYaml } from './misc.js';
+
+type Renderer = (result: never) => SlackMessage;
+
+export const slackRenderers: Record<string, Renderer> = {
+  routes: renderRoutes,
+  peers: renderPeers,
+  bgp: renderBgp,
+  check: renderCheck,
+  status: renderStatus,
+  up: renderUp,
+  down: renderDown,
+  trace: renderTrace,
+  capture: renderCapture,
+  help: renderHelp,
+  'topo show': renderTopo,
+  audit: renderAudit,
+};
+
+export function renderResult(command: string, result: unknown, hints: { leaf?: string } = {}): SlackMessage {
+  const r = slackRenderers[command];
+  const msg = command === 'up' ? renderUp(result as never, hints.leaf) : r ? r(result as never) : renderYaml(command, result);
+  return fit(msg, () => stringify(result ?? null));
+}
+
+export { renderError } from './misc.js';
+export type { SlackMessage } from './blocks.js';

@@ -1,0 +1,74 @@
+// `up` and `down`: a summary with timings, and after `up` the next useful clicks.
+// Buttons carry a command line; the click runs it through the same permission check.
+import type { DownResult, UpResult } from '../../commands/results.js';
+import type { KnownBlock } from './blocks.js';
+import { displayArgv } from '../../lab/argv.js';
+import { codeSections, context, esc, section, table, type SlackMessage } from './blocks.js';
+
+export const RUN_ACTION = 'bgp_lab_run';
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function nextActions(firstRouter: string | undefined): KnownBlock {
+  return {
+    type: 'actions',
+    elements: [
+      ...(firstRouter ? [{ type: 'button' as const, action_id: `${RUN_ACTION}:routes`, text: { type: 'plain_text' as const, text: `Routes ${firstRouter}` }, value: `routes ${firstRouter}` }] : []),
+      { type: 'button', action_id: `${RUN_ACTION}:check`, text: { type: 'plain_text', text: 'Check' }, value: 'check' },
+      {
+        type: 'button',
+        action_id: `${RUN_ACTION}:down`,
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Tear down' },
+        value: 'down',
+        confirm: {
+          title: { type: 'plain_text', text: 'Tear down the lab?' },
+          text: { type: 'mrkdwn', text: 'Every namespace and daemon of the lab is removed. Needs operate permission.' },
+          confirm: { type: 'plain_text', text: 'Tear down' },
+          deny: { type: 'plain_text', text: 'Keep it' },
+          style: 'danger',
+        },
+      },
+    ],
+  };
+}
+
+export function renderUp(r: UpResult, firstRouter = 'leaf0'): SlackMessage {
+  if (r.dryRun) {
+    const plan = r.plan ?? [];
+    const groups = plan.map((s, i) => [`${i + 1}. ${s.label}`, s.file ? `   > ${s.file}` : `   $ ${displayArgv(s.argv)}`, ...(s.input ?? []).map((l) => `     ${l}`)]);
+    const { blocks, shownGroups } = codeSections(groups);
+    return {
+      text: `dry run: ${plan.length} steps for lab ${r.lab}; nothing was run`,
+      blocks: [
+        section(`:clipboard: *dry run* for lab ${esc(r.lab)} (${esc(r.driver)}): ${plan.length} steps; nothing was run`),
+        ...blocks,
+        ...(shownGroups < plan.length ? [context(`…${plan.length - shownGroups} more steps`)] : []),
+      ],
+    };
+  }
+  const steps = table(r.steps.map((s) => [s.label, secs(s.ms)]));
+  const pods = table(r.pods.map((p) => [p.name, p.node, p.ip]));
+  return {
+    text: `lab ${r.lab} ${r.converged ? 'is up' : 'did not converge'} in ${secs(r.durationMs)}`,
+    blocks: [
+      section(
+        `${r.converged ? ':white_check_mark:' : ':warning:'} *lab ${esc(r.lab)} ${r.converged ? 'is up' : 'did not converge'}* in ${secs(r.durationMs)} (${esc(r.driver)}) — ${r.sessions.established}/${r.sessions.expected} BGP sessions, ${r.pods.length} pods`,
+      ),
+      ...(r.notConverged?.length ? [section(`*Not converged*\n${esc(r.notConverged.slice(0, 20).map((x) => `• ${x}`).join('\n'))}`)] : []),
+      ...(steps.length ? codeSections([steps], 1).blocks : []),
+      ...(pods.length ? codeSections([pods], 1).blocks : []),
+      nextActions(firstRouter),
+    ],
+  };
+}
+
+export function renderDown(r: DownResult): SlackMessage {
+  return {
+    text: `removed ${r.labs.join(', ') || 'nothing'}`,
+    blocks: [
+      section(`:wastebasket: *${r.labs.length ? `lab ${esc(r.labs.join(', '))} removed` : 'no lab to remove'}* in ${secs(r.durationMs)}`),
+      ...(r.removed.length ? [context(esc(`${r.removed.slice(0, 30).join(', ')}${r.removed.length > 30 ? ` …${r.removed.length - 30} more` : ''}`))] : []),
+    ],
+  };
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineCommand } from './types.js';
+import type { DrillListResult } from './drill-results.js';
+
+export default defineCommand({
+  name: 'drill list',
+  summary: 'The on-call drill scenarios',
+  examples: ['drill list', 'drill list --json'],
+  positionals: [],
+  args: z.object({}),
+  permission: 'read',
+  offline: true,
+  async handler(): Promise<DrillListResult> {
+    const { scenarios } = await import('../lab/drills/index.js');
+    return { scenarios: scenarios.map((s) => ({ id: s.id, title: s.title })) };
+  },
+});

@@ -1,0 +1,128 @@
+// Result objects of the drill and operator commands: what handlers return, what every
+// surface renders, and exactly what --json prints.
+import type { CheckResult } from './results.js';
+import type { DrillAction, ScoreEntry } from '../lab/state/drill-state.js';
+import type { ProberReport } from '../lab/drills/prober.js';
+
+export interface DrillListResult {
+  scenarios: { id: string; title: string }[];
+}
+
+export interface DrillStartResult {
+  lab: string;
+  /** Absent when started with --random: the responder must find out. */
+  id?: string;
+  title?: string;
+  page: string;
+  startedAt: string;
+  startedBy: string;
+  seed?: number;
+  hintsAvailable: number;
+  /** The leaves' tables stopped changing this long after injection; undefined: no route changed. */
+  injectConvergenceMs?: number;
+  /** false when the leaves were still changing at the deadline (a flapping link). */
+  settled: boolean;
+}
+
+export interface DrillStatusResult {
+  lab: string;
+  running: boolean;
+  id?: string;
+  title?: string;
+  page?: string;
+  startedAt?: string;
+  startedBy?: string;
+  elapsedMs?: number;
+  hintsUsed?: number;
+  resolved?: boolean;
+  actions?: DrillAction[];
+  prober?: ProberReport;
+}
+
+export interface DrillHintResult {
+  number: number;
+  total: number;
+  hint: string;
+}
+
+export interface DrillCheckResult {
+  ok: boolean;
+  /** The scenario's own test. */
+  fixed: boolean;
+  detail: string;
+  check: CheckResult;
+  elapsedMs: number;
+  /** From the last operator command to the leaves settling (an upper bound if check ran late). */
+  fixConvergenceMs?: number;
+  hintsUsed: number;
+}
+
+export interface DrillEndResult {
+  ok: boolean;
+  lab: string;
+  id: string;
+  title: string;
+  cause: string;
+  fix: string[];
+  outcome: ScoreEntry['outcome'];
+  timeToResolveMs?: number;
+  hintsUsed: number;
+  actions: DrillAction[];
+  prober: ProberReport;
+  convergence: { injectMs?: number; fixMs?: number };
+  /** What the restore had to put back. */
+  restored: string[];
+  /** Differences from the pre-drill baseline after restore; empty when the lab is back. */
+  diff: string[];
+  durationMs: number;
+}
+
+export interface DrillScoresResult {
+  scores: ScoreEntry[];
+}
+
+export interface LinkResult {
+  device: string;
+  iface: string;
+  adminUp: boolean;
+  carrier: boolean;
+  mtu: number;
+}
+
+export interface RestartResult {
+  device: string;
+  kind: 'router' | 'node';
+  daemons: string[];
+  /** For an agent: pod CIDRs announced after the restart. */
+  announced?: string[];
+  durationMs: number;
+}
+
+export interface PolicyView {
+  name: string;
+  nodeSelector: Record<string, string>;
+  nodes: string[];
+  localASN: number;
+  exportPodCIDR: boolean;
+  neighbors: { peerAddress: string; peerASN: number }[];
+}
+
+export interface PolicyShowResult {
+  policies: PolicyView[];
+}
+
+export interface PolicySetResult {
+  policy: string;
+  field: string;
+  from: unknown;
+  to: unknown;
+  /** Agents Cilium reconciled: restarted with the new config, announcing when exportPodCIDR. */
+  nodes: { node: string; running: boolean; announced: string[] }[];
+}
+
+export interface NetemResult {
+  router: string;
+  iface: string;
+  /** The qdisc as tc shows it; undefined when cleared. */
+  qdisc?: string;
+}

@@ -1,0 +1,215 @@
+// The one path every surface takes: parse a line, check permission, take the lab lock
+// for mutating commands, run the handler, audit the outcome. Surfaces only render.
+import { setMaxListeners } from 'node:events';
+import type { CommandContext, Caller, CommandSpec } from './types.js';
+import { PERMISSION_RANK } from './types.js';
+import { parseWords, tokenize, type ParsedCall } from './grammar.js';
+import { commands, findCommand } from './registry.js';
+import { BusyError, PermissionError, UsageError, describeError, type ErrorInfo } from '../lab/errors.js';
+import { acquireLock } from '../lab/state/lock.js';
+import { appendAudit, type AuditEntry } from '../lab/state/audit.js';
+import type { Driver, LabRecord, Progress } from '../lab/drivers/types.js';
+import type { Runner } from '../lab/runners/types.js';
+import type { Topology } from '../lab/topology/schema.js';
+import { loadTopology } from '../lab/topology/load.js';
+import { DEFAULT_TOPOLOGY_FILE } from '../lab/paths.js';
+
+/** Which lab, on which host: the same choice on every surface (CLI flags, REPL, bot env). */
+export interface LabTarget {
+  lab?: string;
+  topologyFile?: string;
+  /** user@host[:port]: run the lab on that host over SSH. */
+  host?: string;
+  identity?: string;
+  knownHosts?: string;
+  acceptNewHostKey?: boolean;
+}
+
+export interface SessionOptions extends LabTarget {
+  caller: Caller;
+  /** Said after a refusal: how this surface grants more rights. */
+  permissionHint?: string;
+}
+
+export interface Outcome {
+  ok: boolean;
+  exitCode: 0 | 1 | 2;
+  line: string;
+  command?: string;
+  /** The parsed call (absent when the line did not parse). */
+  call?: ParsedCall;
+  result?: unknown;
+  error?: ErrorInfo;
+  /** What the audit log recorded: lets a surface tell a refusal (denied/busy) from a failure. */
+  status?: AuditEntry['outcome'];
+  durationMs: number;
+}
+
+/** Per-call options; `caller` overrides the session's (one bot session serves many users). */
+export interface RunOptions {
+  signal?: AbortSignal;
+  progress?: Progress;
+  caller?: Caller;
+}
+
+export const DEFAULT_LAB = 'cilium-bgp';
+
+/** A surface's connection to one lab: REPL session, CLI invocation, or the Slack bot. */
+export class Session {
+  readonly lab: string;
+  readonly topologyFile: string;
+  private runnerPromise?: Promise<Runner>;
+  private fileTopology?: Topology;
+
+  constructor(readonly options: SessionOptions) {
+    this.lab = options.lab ?? process.env.BGP_LAB_NAME ?? DEFAULT_LAB;
+    if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(this.lab))
+      throw new UsageError(`lab name "${this.lab}" is not valid`, 'use up to 31 lower-case letters, digits and dashes');
+    this.topologyFile = options.topologyFile ?? DEFAULT_TOPOLOGY_FILE;
+  }
+
+  /** The model from --topology (validated once per session). */
+  topologyFromFile(): Topology {
+    this.fileTopology ??= loadTopology(this.topologyFile);
+    return this.fileTopology;
+  }
+
+  runner(): Promise<Runner> {
+    this.runnerPromise ??= (async () => {
+      if (!this.options.host) {
+        const { LocalRunner } = await import('../lab/runners/local.js');
+        return new LocalRunner();
+      }
+      const { SshRunner } = await import('../lab/runners/ssh.js');
+      return SshRunner.connect(this.options.host, {
+        identity: this.options.identity,
+        knownHosts: this.options.knownHosts,
+        acceptNewHostKey: this.options.acceptNewHostKey,
+      });
+    })();
+    return this.runnerPromise;
+  }
+
+  /** The lab's driver: what the lab was brought up with, else `preferred`, else embedded. */
+  async driver(preferred?: 'embedded' | 'kind'): Promise<Driver> {
+    const runner = await this.runner();
+    const { openDriver, readLabRecord } = await import('../lab/drivers/index.js');
+    const record = await readLabRecord(runner, this.lab);
+    return openDriver(record?.driver ?? preferred ?? 'embedded', this.lab, runner);
+  }
+
+  async record(): Promise<LabRecord | undefined> {
+    const { readLabRecord } = await import('../lab/drivers/index.js');
+    return readLabRecord(await this.runner(), this.lab);
+  }
+
+  async close(): Promise<void> {
+    if (this.runnerPromise) await (await this.runnerPromise).close();
+    this.runnerPromise = undefined;
+  }
+
+  /** Parses and runs one command line; never throws. */
+  async run(input: string | string[], opts: RunOptions = {}): Promise<Outcome> {
+    const caller = opts.caller ?? this.options.caller;
+    const started = performance.now();
+    // Every spawn of a command listens on its signal: dozens at once is expected, not a leak.
+    if (opts.signal) setMaxListeners(0, opts.signal);
+    let call: ParsedCall | undefined;
+    let line = Array.isArray(input) ? input.join(' ') : input;
+    let result: unknown;
+    let error: ErrorInfo | undefined;
+    let outcome: AuditEntry['outcome'] = 'ok';
+    try {
+      call = parseWords(Array.isArray(input) ? input : tokenize(input), commands);
+      line = call.line;
+      if (call.help) {
+        call = parseWords(['help', call.spec.name], commands);
+      }
+      result = await this.invoke(call, { ...opts, caller });
+      if (isFailedVerdict(result)) outcome = 'failed';
+    } catch (err) {
+      error = describeError(err);
+      outcome =
+        err instanceof UsageError ? 'bad-input'
+        : err instanceof PermissionError ? 'denied'
+        : err instanceof BusyError ? 'busy'
+        : error.message === 'cancelled' || opts.signal?.aborted ? 'cancelled'
+        : 'error';
+      if (outcome === 'cancelled') error = { ...error, message: 'cancelled' };
+    }
+    const durationMs = performance.now() - started;
+    const exitCode: 0 | 1 | 2 = error ? error.exitCode : outcome === 'failed' ? 1 : 0;
+    if (call?.spec.name !== 'help' || error) {
+      appendAudit({
+        at: new Date().toISOString(),
+        lab: this.lab,
+        surface: caller.surface,
+        user: caller.user,
+        channel: caller.channel,
+        command: call?.spec.name ?? line.split(/\s+/)[0] ?? '',
+        line,
+        outcome,
+        message: error?.message,
+        durationMs: Math.round(durationMs),
+      });
+    }
+    return { ok: !error && outcome === 'ok', exitCode, line, command: call?.spec.name, call, result, error, status: outcome, durationMs };
+  }
+
+  private async invoke(call: ParsedCall, opts: RunOptions & { caller: Caller }): Promise<unknown> {
+    const spec = call.spec as CommandSpec;
+    const caller = opts.caller;
+    if (PERMISSION_RANK[caller.level] < PERMISSION_RANK[spec.permission]) {
+      throw new PermissionError(
+        `\`${spec.name}\` needs ${spec.permission} permission; ${caller.surface === 'slack' ? `<@${caller.user}>` : caller.user} has ${caller.level}`,
+        this.options.permissionHint,
+      );
+    }
+    const release = spec.mutating
+      ? acquireLock(this.lab, { command: call.line, owner: caller.user, surface: caller.surface })
+      : undefined;
+    try {
+      const ctx = await this.context(opts, spec.offline);
+      return await spec.handler(call.args as never, ctx);
+    } finally {
+      release?.();
+    }
+  }
+
+  /**
+   * Runs a read command for the surface's own upkeep (the prompt's health, warming up), not
+   * because someone asked: no audit entry, no lock. Mutating commands are refused.
+   */
+  async peek<T>(name: string, args: Record<string, unknown> = {}, opts: RunOptions = {}): Promise<{ result: T; context: CommandContext }> {
+    const spec = findCommand(name);
+    if (!spec || spec.mutating) throw new Error(`peek runs read commands only, not ${name}`);
+    const context = await this.context(opts, spec.offline);
+    return { result: (await spec.handler(spec.args.parse(args) as never, context)) as T, context };
+  }
+
+  async context(opts: RunOptions = {}, offline = false): Promise<CommandContext> {
+    const record = offline ? undefined : await this.record().catch(() => undefined);
+    const session = this;
+    return {
+      lab: this.lab,
+      get topology() {
+        return record?.topology ?? session.topologyFromFile();
+      },
+      topologyFile: record?.topologyFile ?? this.topologyFile,
+      caller: opts.caller ?? this.options.caller,
+      signal: opts.signal ?? unlimited(new AbortController().signal),
+      progress: opts.progress ?? (() => {}),
+      host: this.options.host,
+      driver: (preferred) => session.driver(preferred),
+    };
+  }
+}
+
+export function isFailedVerdict(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && 'ok' in result && (result as { ok: unknown }).ok === false;
+}
+
+function unlimited(signal: AbortSignal): AbortSignal {
+  setMaxListeners(0, signal);
+  return signal;
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineCommand } from './types.js';
+import type { PeersResult } from './results.js';
+
+export default defineCommand({
+  name: 'peers',
+  summary: 'Every BGP session of the fabric, with the columns of `cilium bgp peers`',
+  examples: ['peers', 'peers --all'],
+  positionals: [],
+  args: z.object({ all: z.boolean().default(false).describe('both ends of every session, and sessions the topology does not expect') }),
+  permission: 'read',
+  async handler(args, ctx): Promise<PeersResult> {
+    const driver = await ctx.driver();
+    const { collectPeerRows, sessionRows } = await import('../lab/inspect/peers.js');
+    const all = await collectPeerRows(driver, ctx.topology);
+    const rows = sessionRows(ctx.topology, all);
+    const established = rows.filter((r) => r.state === 'Established').length;
+    return { ok: established === rows.length, peers: args.all ? all : rows, established, expected: rows.length };
+  },
+});

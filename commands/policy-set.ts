@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineCommand } from './types.js';
+import type { PolicySetResult } from './drill-results.js';
+
+export default defineCommand({
+  name: 'policy set',
+  summary: "Edit a CiliumBGPPeeringPolicy of the running lab; the nodes it selects reconcile as Cilium's agent would",
+  examples: ['policy set rack1 peerASN 65008', 'policy set rack0 peerAddress 10.1.5.1/24', 'policy set rack0 exportPodCIDR true'],
+  positionals: [{ name: 'policy', complete: 'policy' }, { name: 'field', complete: { values: ['peerASN', 'peerAddress', 'exportPodCIDR', 'localASN', 'holdTimeSeconds', 'keepAliveTimeSeconds', 'connectRetryTimeSeconds'] } }, { name: 'value' }],
+  args: z.object({ policy: z.string().describe('policy name'), field: z.string().describe('field of virtualRouters[0] or its neighbors[0]'), value: z.string().describe('new value') }),
+  permission: 'operate',
+  mutating: true,
+  long: true,
+  async handler(args, ctx): Promise<PolicySetResult> {
+    const { editPolicy, applyTopology } = await import('../lab/drills/policy.js');
+    const { TopologySchema } = await import('../lab/topology/schema.js');
+    const { embeddedOnly, requireRecord } = await import('../lab/drivers/embedded/ops.js');
+    const d = embeddedOnly(await ctx.driver());
+    const rec = await requireRecord(d);
+    const { topology, from, to } = editPolicy(rec.topology, args.policy, args.field, args.value);
+    TopologySchema.parse(topology); // the edited model must still be a valid model
+    const { nodes } = await applyTopology(d, rec, topology);
+    const { noteAction } = await import('../lab/state/drill-state.js');
+    await noteAction(ctx.lab, `policy set ${args.policy} ${args.field} ${args.value}`, ctx.caller.user);
+    return { policy: args.policy, field: args.field, from, to, nodes };
+  },
+});

@@ -1,0 +1,68 @@
+// Every command of the core, in the order `help` lists them. A new command is one file
+// in commands/ plus one line here (and a renderer per surface).
+import type { CommandSpec } from './types.js';
+import help, { bindHelpRegistry } from './help.js';
+import topoValidate from './topo-validate.js';
+import topoShow from './topo-show.js';
+import topoGenerate from './topo-generate.js';
+import render from './render.js';
+import audit from './audit.js';
+import up from './up.js';
+import down from './down.js';
+import status from './status.js';
+import routes from './routes.js';
+import bgp from './bgp.js';
+import peers from './peers.js';
+import check from './check.js';
+import trace from './trace.js';
+import capture from './capture.js';
+import drillList from './drill-list.js';
+import drillStart from './drill-start.js';
+import drillStatus from './drill-status.js';
+import drillHint from './drill-hint.js';
+import drillCheck from './drill-check.js';
+import drillEnd from './drill-end.js';
+import drillScores from './drill-scores.js';
+import link from './link.js';
+import agentRestart from './agent-restart.js';
+import routerRestart from './router-restart.js';
+import policyShow from './policy-show.js';
+import policySet from './policy-set.js';
+import netem from './netem.js';
+
+export const commands: CommandSpec[] = [
+  help,
+  up,
+  down,
+  status,
+  routes,
+  bgp,
+  peers,
+  check,
+  trace,
+  capture,
+  drillList,
+  drillStart,
+  drillStatus,
+  drillHint,
+  drillCheck,
+  drillEnd,
+  drillScores,
+  link,
+  agentRestart,
+  routerRestart,
+  policyShow,
+  policySet,
+  netem,
+  topoValidate,
+  topoShow,
+  topoGenerate,
+  render,
+  audit,
+] as CommandSpec[];
+
+bindHelpRegistry(() => commands);
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return commands.find((c) => c.name === name);
+}

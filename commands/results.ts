@@ -1,0 +1,162 @@
+// Result objects of the fabric commands: what handlers return and what every surface
+// renders. JSON output (--json) is exactly these objects.
+import type { DeviceHealth, PlannedStep, StepTiming } from '../lab/drivers/types.js';
+
+export interface NextHop {
+  ip?: string;
+  interface?: string;
+  active: boolean;
+  /** true when the kernel has this next hop (FRR's `fib`). */
+  fib: boolean;
+  /** Name of the device owning `ip`, from the topology (e.g. spine0). */
+  device?: string;
+  /** Directly connected route: no ip. */
+  directlyConnected?: boolean;
+  weight?: number;
+}
+
+export interface Route {
+  prefix: string;
+  protocol: string;
+  selected: boolean;
+  installed: boolean;
+  distance?: number;
+  metric?: number;
+  uptime?: string;
+  nexthops: NextHop[];
+}
+
+export interface RoutesResult {
+  router: string;
+  kind: 'router' | 'node';
+  routes: Route[];
+  /** `show ip route` text, when --raw. */
+  raw?: string;
+  /** For a node: what its BGP agent advertises (like `cilium bgp routes advertised`). */
+  advertised?: { prefix: string; nexthop: string; peers: string[] }[];
+}
+
+export interface PeerRow {
+  /** Router or node holding this view of the session. */
+  router: string;
+  kind: 'router' | 'node';
+  localAs: number;
+  peerAs: number;
+  peerAddress: string;
+  /** Device name of the peer, from the topology. */
+  peer: string;
+  state: string;
+  uptime: string;
+  /** Seconds in the current state when known. */
+  uptimeSeconds?: number;
+  received: number;
+  advertised: number;
+  expected: boolean;
+}
+
+export interface PeersResult {
+  ok: boolean;
+  peers: PeerRow[];
+  established: number;
+  expected: number;
+}
+
+export interface BgpResult {
+  router: string;
+  localAs: number;
+  routerId: string;
+  peers: PeerRow[];
+  /** BGP table entries, for the prefix asked (or all). */
+  table: { prefix: string; paths: { nexthop: string; asPath: string; best: boolean; multipath: boolean; valid: boolean; origin?: string; localPref?: number; peer?: string }[] }[];
+}
+
+export interface PingResult {
+  from: string;
+  to: string;
+  toIp: string;
+  ok: boolean;
+  rttMs?: number;
+  /** Where it broke, when it failed: which hop lacks a route, which session is down. */
+  diagnosis?: string;
+  kind: 'ping' | 'http' | 'nodeport';
+  /** For http/nodeport: what answered. */
+  answer?: string;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  pods: string[];
+  results: PingResult[];
+  passed: number;
+  failed: number;
+  durationMs: number;
+  /** check --capture: packets per interface seen during the check. */
+  capture?: CaptureResult;
+}
+
+export interface TraceHop {
+  hop: number;
+  ip: string;
+  device?: string;
+  rttMs?: number;
+}
+
+export interface TraceResult {
+  ok: boolean;
+  from: string;
+  to: string;
+  toIp: string;
+  hops: TraceHop[];
+}
+
+export interface CapturedPacket {
+  time: string;
+  interface: string;
+  src: string;
+  dst: string;
+  protocol: string;
+  summary: string;
+  length?: number;
+}
+
+export interface CaptureResult {
+  router: string;
+  interfaces: string[];
+  packets: CapturedPacket[];
+  perInterface: Record<string, number>;
+  cancelled?: boolean;
+}
+
+export interface StatusResult {
+  lab: string;
+  driver: string;
+  /** up: everything as expected; degraded: lab exists but something is off; down: no lab. */
+  state: 'up' | 'degraded' | 'down';
+  devices: DeviceHealth[];
+  sessions: { established: number; expected: number };
+  drift: string[];
+  /** What to run next, when not up. */
+  hint?: string;
+  drill?: { id: string; startedAt: string; startedBy: string };
+}
+
+export interface UpResult {
+  lab: string;
+  driver: string;
+  converged: boolean;
+  durationMs: number;
+  steps: StepTiming[];
+  sessions: { established: number; expected: number };
+  pods: { name: string; node: string; ip: string }[];
+  /** What did not converge before the deadline. */
+  notConverged?: string[];
+  /** up --dry-run: nothing ran; these are the steps it would run. */
+  dryRun?: boolean;
+  plan?: PlannedStep[];
+}
+
+export interface DownResult {
+  labs: string[];
+  removed: string[];
+  durationMs: number;
+}

@@ -1,0 +1,74 @@
+// The shape of every command: a name, a zod schema for its arguments, a permission level
+// and a handler that reports progress and returns a typed result. Surfaces render results;
+// handlers never format text for one surface.
+import type { z } from 'zod';
+import type { Topology } from '../lab/topology/schema.js';
+import type { Driver, Progress } from '../lab/drivers/types.js';
+
+export type Permission = 'read' | 'operate' | 'admin';
+export const PERMISSION_RANK: Record<Permission, number> = { read: 0, operate: 1, admin: 2 };
+
+/** What the REPL completes a positional with, and what the Slack bot offers in a menu. */
+export type Completion = 'router' | 'node' | 'device' | 'pod' | 'interface' | 'policy' | 'scenario' | 'command' | { values: string[] };
+
+export interface Positional {
+  name: string;
+  complete?: Completion;
+  variadic?: boolean;
+}
+
+export interface Caller {
+  surface: 'cli' | 'repl' | 'slack' | 'test';
+  /** User name or Slack user id. */
+  user: string;
+  /** Slack channel id; terminal for the REPL/CLI. */
+  channel?: string;
+  /** The highest level this caller may run. */
+  level: Permission;
+}
+
+export interface CommandContext {
+  lab: string;
+  /** The model: the running lab's recorded one when it is up, else the one from --topology. */
+  topology: Topology;
+  topologyFile: string;
+  caller: Caller;
+  signal: AbortSignal;
+  progress: Progress;
+  /** The driver for this lab (embedded by default, or what the lab was brought up with). */
+  driver(preferred?: 'embedded' | 'kind'): Promise<Driver>;
+  /** Options of the surface that the command may need (e.g. --host). */
+  host?: string;
+}
+
+export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {
+  /** One or two words: `routes`, `topo validate`, `drill start`. */
+  name: string;
+  summary: string;
+  /** Other names people type for it (`topo` for `topo show`). */
+  aliases?: string[];
+  /** Examples shown by `help <cmd>`. */
+  examples?: string[];
+  positionals: Positional[];
+  /** Keys are positional names and flag names (camelCase; --pods-per-node → podsPerNode). */
+  args: S;
+  permission: Permission;
+  /** Mutating commands take the lab lock; read commands never wait for it. */
+  mutating?: boolean;
+  /** Needs no lab (help, topo, render): the lab record is not read. */
+  offline?: boolean;
+  /** Long-running: surfaces show progress and Slack answers with one updated message. */
+  long?: boolean;
+  /** Flags that take completion hints (e.g. --from pod). */
+  flagCompletions?: Record<string, Completion>;
+  handler(args: z.infer<S>, ctx: CommandContext): Promise<R>;
+}
+
+/** A result that says whether what was checked held; `ok: false` maps to exit code 1. */
+export interface Verdict {
+  ok: boolean;
+}
+
+export function defineCommand<S extends z.ZodObject, R>(spec: CommandSpec<S, R>): CommandSpec<S, R> {
+  return spec;
+}

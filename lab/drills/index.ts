@@ -1,0 +1,47 @@
+// Every drill scenario, in the order `drill list` shows them; --random picks among these.
+import type { Scenario } from './types.js';
+import { UsageError, closest } from '../errors.js';
+import spineDown from './spine-down.js';
+import leafUplinkDown from './leaf-uplink-down.js';
+import linkFlap from './link-flap.js';
+import wrongPeerAsn from './wrong-peer-asn.js';
+import exportPodCidrOff from './export-podcidr-off.js';
+import agentCrash from './agent-crash.js';
+import mtuMismatch from './mtu-mismatch.js';
+import lossySpineLink from './lossy-spine-link.js';
+import leafBlackhole from './leaf-blackhole.js';
+import wrongNeighborAddress from './wrong-neighbor-address.js';
+
+export const scenarios = [
+  spineDown,
+  leafUplinkDown,
+  linkFlap,
+  wrongPeerAsn,
+  exportPodCidrOff,
+  agentCrash,
+  mtuMismatch,
+  lossySpineLink,
+  leafBlackhole,
+  wrongNeighborAddress,
+] as unknown as Scenario[];
+
+export const SCENARIO_IDS = scenarios.map((s) => s.id);
+
+export function findScenario(id: string): Scenario {
+  const s = scenarios.find((x) => x.id === id);
+  if (!s) {
+    const guess = closest(id, SCENARIO_IDS);
+    throw new UsageError(`no drill scenario "${id}"`, `${guess ? `did you mean ${guess}? ` : ''}see \`drill list\``);
+  }
+  return s;
+}
+
+/** Deterministic pick for --seed (mulberry32): the same seed gives the same scenario. */
+export function pickScenario(seed: number): Scenario {
+  let a = seed >>> 0;
+  a = (a + 0x6d2b79f5) >>> 0;
+  let t = Math.imul(a ^ (a >>> 15), 1 | a);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  return scenarios[Math.floor(r * scenarios.length)]!;
+}

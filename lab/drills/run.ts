@@ -1,0 +1,126 @@
+// The drill lifecycle behind the `drill` commands: start (baseline, prober, inject, measure),
+// check (scenario test + the fabric check), end (restore, verify baseline, score). State lives
+// in the drill-state file, so each step may run in a different process or surface.
+import type { Driver } from '../drivers/types.js';
+import type { DrillCtx, Scenario } from './types.js';
+import type { DrillCheckResult, DrillEndResult, DrillStartResult } from '../../commands/drill-results.js';
+import type { CheckResult } from '../../commands/results.js';
+import { LabError, UsageError } from '../errors.js';
+import { embeddedOnly, requireRecord, restartRouter } from '../drivers/embedded/ops.js';
+import { appendScore, clearDrill, readDrill, writeDrill, type DrillState } from '../state/drill-state.js';
+import { findScenario, pickScenario } from './index.js';
+import { leafSignature, leavesLastChange, snapshot, waitBaseline, waitSettled } from './baseline.js';
+import { readProber, startProber, stopProber } from './prober.js';
+import { rejectedRouters, restoreLab } from './restore.js';
+
+export function drillCtx(driver: Driver, lab: string): DrillCtx {
+  const d = embeddedOnly(driver);
+  return { d, lab, record: () => requireRecord(d) };
+}
+
+export async function requireDrill(lab: string): Promise<DrillState> {
+  const s = await readDrill(lab);
+  if (!s) throw new UsageError(`no drill is running on lab ${lab}`, 'start one with `drill start <scenario>` or `drill start --random`');
+  return s;
+}
+
+export async function startDrill(
+  driver: Driver,
+  lab: string,
+  who: { user: string; surface: string; thread?: DrillState['thread'] },
+  pick: { id?: string; random?: boolean; seed?: number },
+): Promise<DrillStartResult> {
+  const running = await readDrill(lab);
+  if (running) throw new UsageError(`drill ${running.hidden ? '(random)' : running.id} is already running on ${lab}, started by ${running.startedBy}`, 'one drill per lab: `drill end` first');
+  if (!pick.id && !pick.random) throw new UsageError('`drill start` needs a scenario or --random', 'see `drill list`');
+  const seed = pick.random ? pick.seed ?? Math.floor(Math.random() * 2 ** 31) : undefined;
+  const scenario: Scenario = pick.id ? findScenario(pick.id) : pickScenario(seed!);
+  const ctx = drillCtx(driver, lab);
+  const rec = await ctx.record();
+  const baseline = await snapshot(ctx.d, rec.topology);
+  const down = baseline.sessions.filter((s) => !s.endsWith(' Established'));
+  if (down.length) throw new LabError(`the lab is not converged (${down[0]})`, { hint: 'a drill starts from a healthy lab: `status`, or `up --replace`' });
+  const fault = scenario.target(rec.topology);
+  const state: DrillState = {
+    lab, id: scenario.id, title: scenario.title, startedAt: new Date().toISOString(), startedBy: who.user, surface: who.surface,
+    hintsUsed: 0, seed, thread: who.thread, fault, hidden: pick.random || undefined, baseline, baselineTopology: rec.topology, actions: [],
+  };
+  // Written before anything is injected: a crash from here on leaves a drill `drill end` restores.
+  await writeDrill(state);
+  try {
+    state.prober = await startProber(ctx.d, rec.topology, rec.podsPerNode);
+    await writeDrill(state);
+    await new Promise((r) => setTimeout(r, 500)); // a few clean probes before the fault
+    const before = await leafSignature(ctx.d, rec.topology);
+    const injected = Date.now();
+    state.injectedAt = new Date(injected).toISOString();
+    await scenario.inject(ctx, fault);
+    const settle = await waitSettled(ctx.d, rec.topology, { quietMs: 2000, timeoutMs: 12_000, initial: before });
+    state.injectConvergenceMs = settle.lastChange !== undefined ? settle.lastChange - injected : undefined;
+    await writeDrill(state);
+    return {
+      lab, id: state.hidden ? undefined : scenario.id, title: state.hidden ? undefined : scenario.title, page: scenario.page(fault),
+      startedAt: state.startedAt, startedBy: who.user, seed, hintsAvailable: 3, injectConvergenceMs: state.injectConvergenceMs, settled: settle.settled,
+    };
+  } catch (err) {
+    // Injection failed half-way: put the lab back and forget the drill.
+    await endDrill(driver, lab).catch(() => {});
+    throw err;
+  }
+}
+
+export async function checkDrill(driver: Driver, lab: string, runCheck: () => Promise<CheckResult>, waitMs: number): Promise<DrillCheckResult> {
+  const state = await requireDrill(lab);
+  const scenario = findScenario(state.id);
+  const ctx = drillCtx(driver, lab);
+  const topo = (await ctx.record()).topology;
+  const lastAction = state.actions?.at(-1);
+  let verdict = { fixed: false, detail: '' };
+  const settle = await waitSettled(ctx.d, topo, {
+    quietMs: 1000,
+    timeoutMs: waitMs,
+    until: async () => (verdict = await scenario.isFixed(ctx, state.fault)).fixed,
+  });
+  // Seen changing while we polled, or else (the fix converged before `drill check` ran) the
+  // age of the leaves' newest route, which FRR keeps with 1 s resolution.
+  const fixedAt = settle.lastChange ?? (await leavesLastChange(ctx.d, topo)) ?? Date.now();
+  const check = await runCheck();
+  const ok = verdict.fixed && check.ok;
+  const fixConvergenceMs = ok && lastAction ? Math.max(0, fixedAt - Date.parse(lastAction.at)) : undefined;
+  if (ok && !state.resolvedAt) {
+    state.resolvedAt = new Date().toISOString();
+    state.fixConvergenceMs = fixConvergenceMs;
+    await writeDrill(state);
+  }
+  return { ok, fixed: verdict.fixed, detail: verdict.detail, check, elapsedMs: Date.now() - Date.parse(state.injectedAt ?? state.startedAt), fixConvergenceMs, hintsUsed: state.hintsUsed };
+}
+
+export async function endDrill(driver: Driver, lab: string): Promise<DrillEndResult> {
+  const started = Date.now();
+  const state = await requireDrill(lab);
+  const scenario = findScenario(state.id);
+  const ctx = drillCtx(driver, lab);
+  const restored: string[] = [];
+  await scenario.restore(ctx, state.fault).catch((e: Error) => restored.push(`scenario restore failed: ${e.message}`));
+  restored.push(...(await restoreLab(ctx.d, state.baselineTopology)));
+  const rec = await ctx.record();
+  let diff = state.baseline ? await waitBaseline(ctx.d, rec.topology, state.baseline, 30_000) : [];
+  const rejected = rejectedRouters(diff);
+  if (rejected.length) {
+    for (const r of rejected) await restartRouter(ctx.d, r);
+    restored.push(`${rejected.join(', ')}: FRR restarted (routes rejected by the kernel after the flap, FRRouting/frr#14160)`);
+    diff = await waitBaseline(ctx.d, rec.topology, state.baseline!, 30_000);
+  }
+  const prober = await readProber(ctx.d, state.prober);
+  await stopProber(ctx.d, state.prober);
+  const outcome = state.resolvedAt ? 'resolved' : 'gave-up';
+  const timeToResolveMs = state.resolvedAt ? Date.parse(state.resolvedAt) - Date.parse(state.injectedAt ?? state.startedAt) : undefined;
+  await appendScore({ lab, id: state.id, title: state.title, user: state.startedBy, surface: state.surface, startedAt: state.startedAt, endedAt: new Date().toISOString(), timeToResolveMs, hintsUsed: state.hintsUsed, outcome });
+  await clearDrill(lab);
+  return {
+    ok: diff.length === 0, lab, id: state.id, title: state.title, cause: scenario.cause(state.fault), fix: scenario.fix(state.fault), outcome, timeToResolveMs,
+    hintsUsed: state.hintsUsed, actions: state.actions ?? [], prober, convergence: { injectMs: state.injectConvergenceMs, fixMs: state.fixConvergenceMs },
+    restored, diff, durationMs: Date.now() - started,
+  };
+}
+

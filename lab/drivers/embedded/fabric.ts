@@ -1,0 +1,215 @@
+// The embedded fabric as data: which namespaces, which veth pairs and bridges, which
+// addresses, routes and sysctls, which daemons with which configs. Pure: `up` executes it
+// in a few batched `ip` calls, tests can read it.
+import type { Topology } from '../../topology/schema.js';
+import { podCidrOf, podsOf, policyForNode, rackOf, type Pod } from '../../topology/model.js';
+import { renderFrrConf } from '../../render/frr.js';
+import { renderGobgpConfig } from './gobgp-config.js';
+import { deviceDir, deviceOfNs, nsName } from './names.js';
+import { labDir } from '../index.js';
+
+/** containerlab's default veth MTU: the kind nodes' net0 and the rack bridges get it. */
+export const CLAB_MTU = 9500;
+/** Cilium's default pod MTU. */
+export const POD_MTU = 1500;
+/** Pods route everything to this link-local gateway on the node. */
+export const POD_GATEWAY = '169.254.1.1';
+
+export interface NsPlan {
+  ns: string;
+  device: string;
+  kind: 'router' | 'node' | 'pod' | 'bridge';
+  /** `ip -batch` lines run inside the namespace after the links exist (from `batchFile`). */
+  ipBatch: string[];
+  batchFile: string;
+  sysctls: string[];
+}
+
+export interface RouterPlan {
+  name: string;
+  ns: string;
+  dir: string;
+  frrConf: string;
+}
+
+export interface AgentPlan {
+  node: string;
+  ns: string;
+  dir: string;
+  nodeIp: string;
+  conf: string;
+  /** Pod CIDRs announced when the policy says exportPodCIDR. */
+  announce: string[];
+}
+
+export interface PodPlan extends Pod {
+  ns: string;
+  dir: string;
+}
+
+export interface FabricPlan {
+  namespaces: NsPlan[];
+  /** `ip -batch -` lines in the host's namespace that create links directly inside lab namespaces. */
+  linkBatch: string[];
+  routers: RouterPlan[];
+  agents: AgentPlan[];
+  pods: PodPlan[];
+  /** nftables ruleset per node namespace: NodePort → demo pods, as kube-proxy does. */
+  nodeNft: Map<string, string>;
+  /** Every file `up` writes before it runs anything: path → content. */
+  files: Map<string, string>;
+  /** One host `ip -batch` that creates every namespace. */
+  namespaceBatch: string[];
+  /**
+   * One host `ip -batch` that wires the fabric: links, then inside each namespace its own
+   * batch, sysctls and nftables. One process instead of ~30: each program Node spawns costs
+   * ~10 ms of its single thread.
+   */
+  wiringBatch: string[];
+  /** One host `ip -batch` that starts the pods' web servers (start-stop-daemon returns at once). */
+  podBatch: string[];
+}
+
+export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.podsPerNode): FabricPlan {
+  const ns = (d: string) => nsName(lab, d);
+  const byNs = new Map<string, NsPlan>();
+  const nsPlan = (device: string, kind: NsPlan['kind']): NsPlan => {
+    const name = ns(device);
+    let p = byNs.get(name);
+    if (!p) {
+      p = { ns: name, device, kind, ipBatch: ['link set lo up'], batchFile: `${labDir(lab)}/netns/${device}.ip`, sysctls: [] };
+      byNs.set(name, p);
+    }
+    return p;
+  };
+  const linkBatch: string[] = [];
+  const veth = (aNs: string, aIf: string, bNs: string, bIf: string) =>
+    linkBatch.push(`link add ${aIf} netns ${aNs} type veth peer name ${bIf} netns ${bNs}`);
+
+  // Routers: interfaces with their addresses and MTU; forwarding and L4 ECMP hashing on.
+  for (const r of topo.routers) {
+    const p = nsPlan(r.name, 'router');
+    for (const itf of r.interfaces) {
+      p.ipBatch.push(`link set ${itf.name} mtu ${itf.mtu}`, `addr add ${itf.address} dev ${itf.name}`, `link set ${itf.name} up`);
+    }
+    // New namespaces start with rp_filter off; forwarding and L4 ECMP hashing must be turned on.
+    p.sysctls.push('net.ipv4.ip_forward=1', 'net.ipv4.fib_multipath_hash_policy=1');
+  }
+  for (const l of topo.links) {
+    const [a, b] = l.endpoints.map((e) => e.split(':') as [string, string]);
+    veth(ns(a![0]), a![1], ns(b![0]), b![1]);
+  }
+
+  // Racks: a bridge in its own namespace; nodes on ports netN, the leaf on the next one.
+  for (const rack of topo.racks) {
+    const br = nsPlan(rack.bridge, 'bridge');
+    br.ipBatch.push(`link add ${rack.bridge} type bridge`, `link set ${rack.bridge} mtu ${CLAB_MTU} up`);
+    const nodes = topo.cluster.nodes.filter((n) => n.rack === rack.name);
+    const port = (i: number) => `${rack.bridge}-net${i}`;
+    nodes.forEach((n, i) => {
+      veth(ns(n.name), n.interface, br.ns, port(i));
+      br.ipBatch.push(`link set ${port(i)} mtu ${CLAB_MTU} master ${rack.bridge} up`);
+    });
+    veth(ns(rack.leaf), rack.leafInterface, br.ns, port(nodes.length));
+    br.ipBatch.push(`link set ${port(nodes.length)} mtu ${CLAB_MTU} master ${rack.bridge} up`);
+  }
+
+  // Nodes: net0 on the rack LAN, default route to the leaf, pods behind veths (lxcN).
+  const pods = podsOf(topo, podsPerNode);
+  const agents: AgentPlan[] = [];
+  const nodeNft = new Map<string, string>();
+  for (const n of topo.cluster.nodes) {
+    const rack = rackOf(topo, n);
+    const p = nsPlan(n.name, 'node');
+    const prefixLen = rack.subnet.split('/')[1];
+    p.ipBatch.push(
+      `link set ${n.interface} mtu ${CLAB_MTU}`,
+      `addr add ${n.ip}/${prefixLen} dev ${n.interface}`,
+      `link set ${n.interface} up`,
+      `route replace default via ${rack.gateway} dev ${n.interface}`,
+    );
+    p.sysctls.push('net.ipv4.ip_forward=1');
+    pods
+      .filter((pod) => pod.node === n.name)
+      .forEach((pod, i) => {
+        const lxc = `lxc${i}`;
+        veth(p.ns, lxc, ns(pod.name), 'eth0');
+        // The pod's gateway address lives on every lxc of the node (as on cilium_host), so the
+        // node answers the pod's ARP for it without proxy ARP.
+        p.ipBatch.push(`link set ${lxc} mtu ${POD_MTU} up`, `addr add ${POD_GATEWAY}/32 dev ${lxc} scope link`, `route add ${pod.ip}/32 dev ${lxc} scope link`);
+        const podNs = nsPlan(pod.name, 'pod');
+        podNs.ipBatch.push(
+          `link set eth0 mtu ${POD_MTU}`,
+          `addr add ${pod.ip}/32 dev eth0`,
+          'link set eth0 up',
+          `route add ${POD_GATEWAY} dev eth0 scope link`,
+          `route add default via ${POD_GATEWAY} dev eth0`,
+        );
+      });
+    nodeNft.set(p.ns, renderNodePortNft(topo, pods, n.ip));
+    const policy = policyForNode(topo, n);
+    if (policy) {
+      agents.push({
+        node: n.name,
+        ns: p.ns,
+        dir: deviceDir(lab, n.name),
+        nodeIp: n.ip,
+        conf: renderGobgpConfig(n, policy, true),
+        announce: policy.virtualRouters[0]!.exportPodCIDR ? [podCidrOf(topo, n)] : [],
+      });
+    }
+  }
+
+  const routers: RouterPlan[] = topo.routers.map((r) => ({
+    name: r.name,
+    ns: ns(r.name),
+    dir: deviceDir(lab, r.name),
+    frrConf: renderFrrConf(topo, r, { fastTimers: true, logFile: `${deviceDir(lab, r.name)}/frr.log` }),
+  }));
+
+  const namespaces = [...byNs.values()];
+  const podPlans = pods.map((pod) => ({ ...pod, ns: ns(pod.name), dir: deviceDir(lab, pod.name) }));
+  const nftFile = (nodeNs: string) => `${deviceDir(lab, deviceOfNs(nodeNs))}/kube-proxy.nft`;
+  const files = new Map<string, string>([
+    ...routers.map((r): [string, string] => [`${r.dir}/frr.conf`, r.frrConf]),
+    ...agents.map((a): [string, string] => [`${a.dir}/gobgpd.toml`, a.conf]),
+    ...podPlans.map((p): [string, string] => [`${p.dir}/www/index.html`, `${p.name}\n`]),
+    ...[...nodeNft].map(([nodeNs, rules]): [string, string] => [nftFile(nodeNs), rules]),
+    ...namespaces.map((n): [string, string] => [n.batchFile, n.ipBatch.join('\n') + '\n']),
+  ]);
+  // Absolute paths: `ip netns exec` would otherwise search PATH for each program.
+  const wiringBatch = [
+    ...linkBatch,
+    ...namespaces.flatMap((n) => [
+      `netns exec ${n.ns} /usr/sbin/ip -batch ${n.batchFile}`,
+      ...(n.sysctls.length ? [`netns exec ${n.ns} /usr/sbin/sysctl -q -w ${n.sysctls.join(' ')}`] : []),
+      ...(nodeNft.has(n.ns) ? [`netns exec ${n.ns} /usr/sbin/nft -f ${nftFile(n.ns)}`] : []),
+    ]),
+  ];
+  // Argument lists joined by spaces: every word is a checked name or a path under the lab dir.
+  const podBatch = podPlans.map((p) =>
+    ['netns', 'exec', p.ns, '/usr/sbin/start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile', '--pidfile', `${p.dir}/httpd.pid`,
+      '--exec', '/usr/bin/busybox', '--', 'httpd', '-f', '-p', '80', '-h', `${p.dir}/www`].join(' '),
+  );
+  const namespaceBatch = namespaces.map((n) => `netns add ${n.ns}`);
+  return { namespaces, linkBatch, routers, agents, pods: podPlans, nodeNft, files, namespaceBatch, wiringBatch, podBatch };
+}
+
+/** kube-proxy's NodePort: any node's :nodePort load-balances over every demo pod, masqueraded. */
+function renderNodePortNft(topo: Topology, pods: Pod[], nodeIp: string): string {
+  const { nodePort, targetPort } = topo.demo.service;
+  const map = pods.map((p, i) => `${i} : ${p.ip}`).join(', ');
+  return [
+    'table ip bgplab-kube-proxy {',
+    '  chain prerouting {',
+    '    type nat hook prerouting priority dstnat; policy accept;',
+    `    ip daddr ${nodeIp} tcp dport ${nodePort} dnat to numgen random mod ${pods.length} map { ${map} } : ${targetPort}`,
+    '  }',
+    '  chain postrouting {',
+    '    type nat hook postrouting priority srcnat; policy accept;',
+    '    ct status dnat masquerade',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}

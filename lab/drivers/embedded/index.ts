@@ -1,0 +1,298 @@
+// The embedded driver: the fabric in network namespaces with FRR (routers) and GoBGP
+// (node agents), on the machine the runner reaches. Every program goes through the
+// Runner as an argument array, so the same code runs locally and over SSH.
+import type { Driver, DriverContext, DeviceHealth, LabRecord, PlannedStep, UpOptions, UpOutcome } from '../types.js';
+import type { Runner, RunOptions, RunResult } from '../../runners/types.js';
+import type { Topology } from '../../topology/schema.js';
+import { LabError, UsageError } from '../../errors.js';
+import { labDir, readLabRecord, writeLabRecord } from '../index.js';
+import { planFabric, type FabricPlan } from './fabric.js';
+import { nsName, NS_PREFIX, labOfNs } from './names.js';
+import { LocalRunner, runOk } from '../../runners/local.js';
+import { vtyCommand } from './vty.js';
+import { Steps } from './steps.js';
+import { waitConverged } from './converge.js';
+import type { ConvergeState } from '../../inspect/converge.js';
+import { findNode, findRouter } from '../../topology/model.js';
+
+const FRR = '/usr/lib/frr';
+const REQUIRED = [`${FRR}/zebra`, `${FRR}/bgpd`, '/usr/bin/vtysh', '/usr/bin/gobgpd', '/usr/bin/gobgp', '/usr/bin/busybox', '/usr/sbin/nft'];
+
+export class EmbeddedDriver implements Driver {
+  readonly name = 'embedded' as const;
+  constructor(
+    readonly lab: string,
+    readonly runner: Runner,
+  ) {}
+
+  record(): Promise<LabRecord | undefined> {
+    return readLabRecord(this.runner, this.lab);
+  }
+
+  private dir(device: string): string {
+    return `${labDir(this.lab)}/${device}`;
+  }
+
+  private async requireUp(): Promise<LabRecord> {
+    const rec = await this.record();
+    if (!rec) throw new LabError(`lab ${this.lab} is not up`, { hint: `run \`bgp-lab${this.lab === 'cilium-bgp' ? '' : ` --lab ${this.lab}`} up\`` });
+    return rec;
+  }
+
+  /** Namespaces of this lab (or of every bgp-lab lab) that exist on the host. */
+  async namespaces(all = false): Promise<string[]> {
+    const r = await this.runner.run(['ip', 'netns', 'list']);
+    return r.stdout
+      .split('\n')
+      .map((l) => l.split(' ')[0]!)
+      .filter((n) => n.startsWith(`${NS_PREFIX}.`) && (all || labOfNs(n) === this.lab));
+  }
+
+  async preflight(): Promise<void> {
+    const id = await this.runner.run(['id', '-u']);
+    if (id.stdout.trim() !== '0')
+      throw new LabError('the embedded lab needs root (network namespaces, FRR, GoBGP)', { hint: 'run it with sudo, or as root' });
+    const ls = await this.runner.run(['ls', ...REQUIRED]);
+    if (ls.exitCode !== 0) {
+      const missing = REQUIRED.filter((p) => ls.stderr.includes(p));
+      throw new LabError(`missing on ${this.runner.where}: ${missing.join(', ')}`, { hint: 'run `make setup` (installs frr, gobgpd, busybox, nftables)' });
+    }
+  }
+
+  async up(topology: Topology, topologyFile: string, opts: UpOptions, ctx: DriverContext): Promise<UpOutcome> {
+    if (opts.dryRun) return { steps: [], plan: dryRunPlan(this, planFabric(this.lab, topology, opts.podsPerNode ?? topology.demo.podsPerNode)) };
+    const steps = new Steps(ctx.progress);
+    const existing = (await this.namespaces()).length > 0 || (await this.record()) !== undefined;
+    if (existing) {
+      if (!opts.replace)
+        throw new UsageError(`lab ${this.lab} is already up`, `use it, or \`bgp-lab${this.lab === 'cilium-bgp' ? '' : ` --lab ${this.lab}`} up --replace\` to rebuild it, or \`down\` first`);
+      await steps.run('replace', 'Remove the running lab', () => this.down(ctx));
+    }
+    await steps.run('preflight', 'Check root, FRR, GoBGP', () => this.preflight());
+    const podsPerNode = opts.podsPerNode ?? topology.demo.podsPerNode;
+    const plan = planFabric(this.lab, topology, podsPerNode);
+    const record: LabRecord = {
+      lab: this.lab,
+      driver: 'embedded',
+      topologyFile,
+      topology,
+      podsPerNode,
+      createdAt: new Date().toISOString(),
+      phase: 'creating',
+    };
+    let converged: ConvergeState | undefined;
+    try {
+      // Intent first: `down` finds a half-made lab from this record and the namespace names.
+      await steps.run('configs', 'Write router and agent configs', () => this.writeConfigs(record, plan));
+      await steps.run('wiring', `Create ${plan.namespaces.length} namespaces, ${plan.linkBatch.length} links and ${topology.racks.length} rack bridges`, () =>
+        ipBatch(this.runner, [...plan.namespaceBatch, ...plan.wiringBatch]),
+      );
+      ctx.signal.throwIfAborted();
+      // Routers first, with the CPU to themselves; zebra only once every address exists (one
+      // started earlier raced `ip` for the addresses and left bgpd without its interfaces).
+      // bgpd opens its sessions 1 s after it starts (FRR's fixed idle start timer): time
+      // enough for the agents to start and announce afterwards.
+      const announcing = plan.agents.filter((a) => a.announce.length).length;
+      await steps.run('daemons', `Start FRR on ${plan.routers.length} routers, GoBGP on ${plan.agents.length} nodes (${announcing} announce their pod CIDR), ${plan.pods.length} pods`, async () => {
+        await Promise.all(plan.routers.map((r) => this.startRouter(r.name)));
+        await ipBatch(this.runner, [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch]);
+        await Promise.all(plan.agents.flatMap((a) => a.announce.map((cidr) => this.announce(a.node, cidr, a.nodeIp))));
+      });
+      ctx.signal.throwIfAborted();
+      if (opts.wait) {
+        converged = await steps.run('converge', 'Wait for sessions, routes and a clean ping sweep', () =>
+          waitConverged(this, topology, podsPerNode, { timeoutMs: opts.timeoutMs ?? 30_000, signal: ctx.signal, progress: ctx.progress }),
+        );
+      }
+      await writeLabRecord(this.runner, { ...record, phase: 'up' });
+    } catch (err) {
+      // Ctrl-C or a failure: roll back so nothing half-made stays behind.
+      await this.down({ ...ctx, signal: new AbortController().signal }).catch(() => {});
+      throw err;
+    }
+    return { steps: steps.timings, converged };
+  }
+
+  private async writeConfigs(record: LabRecord, plan: FabricPlan): Promise<void> {
+    await writeLabRecord(this.runner, record);
+    await Promise.all([...plan.files].map(([path, content]) => this.runner.writeFile(path, content)));
+    // FRR drops privileges to the frr user, which must own its state directory.
+    await runOk(this.runner, ['chown', '-R', 'frr:frr', ...plan.routers.map((r) => r.dir)]);
+  }
+
+  /** zebra then bgpd, each with its own pid file and vty socket in the router's directory. */
+  async startRouter(router: string): Promise<void> {
+    // zebra first: a bgpd that finds no zserv socket retries only after ~10 s, and until
+    // then it cannot resolve next hops (seen as a 10 s convergence stall in 1 of 10 ups).
+    await this.startRouterDaemon(router, 'zebra');
+    await this.startRouterDaemon(router, 'bgpd');
+  }
+
+  async startRouterDaemon(router: string, daemon: 'zebra' | 'bgpd'): Promise<void> {
+    await runOk(this.runner, this.routerDaemonArgv(router, daemon));
+  }
+
+  routerDaemonArgv(router: string, daemon: 'zebra' | 'bgpd'): string[] {
+    const dir = this.dir(router);
+    return [
+      'ip', 'netns', 'exec', nsName(this.lab, router), `${FRR}/${daemon}`, '-d', '-F', 'datacenter',
+      '-f', `${dir}/frr.conf`, '-i', `${dir}/${daemon}.pid`, '--vty_socket', dir, '-z', `${dir}/zserv.api`,
+      '--log', `file:${dir}/${daemon}.log`,
+    ];
+  }
+
+  /** gobgpd in the node namespace (as Cilium's agent), then its pod CIDR announced. */
+  async startAgent(a: { node: string; ns: string; dir: string; nodeIp: string; announce: string[] }): Promise<void> {
+    await runOk(this.runner, agentArgv(a));
+    for (const cidr of a.announce) await this.announce(a.node, cidr, a.nodeIp);
+  }
+
+  /** `gobgp global rib add`: what Cilium does for exportPodCIDR; retried until the API listens. */
+  async announce(node: string, cidr: string, nodeIp: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', 'global', 'rib', 'add', cidr, 'nexthop', nodeIp, '-a', 'ipv4']);
+      if (r.exitCode === 0) return;
+      if (Date.now() > deadline) throw new LabError(`${node}: could not announce ${cidr}: ${r.stderr.trim()}`);
+      await new Promise((res) => setTimeout(res, 25));
+    }
+  }
+
+  async down(_ctx?: DriverContext, all = false): Promise<{ removed: string[] }> {
+    const namespaces = await this.namespaces(all);
+    const labs = all ? [...new Set(namespaces.map((n) => labOfNs(n)!))] : [this.lab];
+    if (all) {
+      const dirs = await this.runner.run(['ls', '-1', labDir('').replace(/\/$/, '')]);
+      for (const d of dirs.stdout.split('\n').filter(Boolean)) if (!labs.includes(d)) labs.push(d);
+    }
+    // Every process inside the lab's namespaces (daemons, pods, captures, probers), found by
+    // namespace inode in two calls rather than one `ip netns pids` per namespace. SIGKILL:
+    // the namespaces go away with them, so a graceful FRR shutdown buys nothing.
+    const pids = new Set<string>();
+    if (namespaces.length) {
+      const stat = await this.runner.run(['stat', '-L', '-c', '%i', ...namespaces.map((n) => `/run/netns/${n}`)]);
+      const inodes = new Set(stat.stdout.split('\n').filter(Boolean));
+      const ps = await this.runner.run(['ps', '-e', '-o', 'pid=,netns=']);
+      for (const line of ps.stdout.split('\n')) {
+        const [pid, inode] = line.trim().split(/\s+/);
+        if (pid && inode && inodes.has(inode) && pid !== String(process.pid)) pids.add(pid);
+      }
+    }
+    if (pids.size) await this.runner.run(['kill', '-9', ...pids]);
+    if (namespaces.length) await runOk(this.runner, ['ip', '-batch', '-'], { input: namespaces.map((n) => `netns del ${n}`).join('\n') + '\n' });
+    await this.runner.run(['rm', '-rf', ...labs.map((l) => labDir(l))]);
+    return { removed: namespaces };
+  }
+
+  async health(): Promise<DeviceHealth[]> {
+    const rec = await this.record();
+    if (!rec) return [];
+    const present = new Set(await this.namespaces());
+    const plan = planFabric(this.lab, rec.topology, rec.podsPerNode);
+    // A killed daemon can linger as a zombie (its parent is init, which reaps late): not running.
+    const ps = await this.runner.run(['ps', '-eo', 'pid=,stat=,comm=']);
+    const running = new Map(
+      ps.stdout
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter(([, stat]) => stat && !stat.startsWith('Z'))
+        .map(([pid, , comm]) => [pid!, comm!]),
+    );
+    const daemon = async (device: string, name: string, comm = name) => {
+      const pid = (await this.runner.readFile(`${this.dir(device)}/${name}.pid`))?.trim();
+      return { name, pid: pid ? Number(pid) : undefined, alive: Boolean(pid && running.get(pid) === comm) };
+    };
+    return Promise.all(
+      plan.namespaces.map(async (n): Promise<DeviceHealth> => {
+        const daemons =
+          n.kind === 'router' ? await Promise.all([daemon(n.device, 'zebra'), daemon(n.device, 'bgpd')])
+          : n.kind === 'node' && plan.agents.some((a) => a.node === n.device) ? [await daemon(n.device, 'gobgpd')]
+          : n.kind === 'pod' ? [await daemon(n.device, 'httpd', 'busybox')]
+          : [];
+        return { name: n.device, kind: n.kind, namespace: present.has(n.ns), daemons };
+      }),
+    );
+  }
+
+  async vtysh(router: string, command: string, opts?: RunOptions): Promise<string> {
+    const rec = await this.requireUp();
+    if (!findRouter(rec.topology, router)) throw new UsageError(`no router ${router}`, `valid: ${rec.topology.routers.map((r) => r.name).join(', ')}`);
+    const daemon = /^show (ip route|interface)|^show (ip )?nht/.test(command) ? 'zebra' : /^show (ip )?bgp/.test(command) ? 'bgpd' : undefined;
+    const fail = (msg: string) =>
+      new LabError(`${router}: \`${command}\` failed: ${msg}`, { hint: `is its ${daemon ?? 'FRR'} running? see \`bgp-lab status\`` });
+    if (daemon && this.runner instanceof LocalRunner) {
+      // Read-only show commands go straight to the daemon's socket (no vtysh process).
+      const r = await vtyCommand(`${this.dir(router)}/${daemon}.vty`, command).catch((err: Error) => {
+        throw fail((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? `${daemon} is not running` : err.message);
+      });
+      if (r.status !== 0 && !answeredJson(command, r.output)) throw fail(r.output.trim().split('\n')[0] ?? `status ${r.status}`);
+      return r.output;
+    }
+    const r = await this.runner.run(['vtysh', '--vty_socket', this.dir(router), ...(daemon ? ['-d', daemon] : []), '-c', command], opts);
+    if (r.exitCode !== 0 && !answeredJson(command, r.stdout)) throw fail((r.stderr || r.stdout).trim().split('\n')[0] ?? '');
+    return r.stdout;
+  }
+
+  async gobgp(node: string, args: string[], opts?: RunOptions): Promise<string> {
+    const rec = await this.requireUp();
+    if (!findNode(rec.topology, node)) throw new UsageError(`no node ${node}`, `valid: ${rec.topology.cluster.nodes.map((n) => n.name).join(', ')}`);
+    const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', ...args], opts);
+    if (r.exitCode !== 0) throw new LabError(`${node}: gobgp ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { hint: "is the node's BGP agent running? see `bgp-lab status`" });
+    return r.stdout;
+  }
+
+  async exec(device: string, argv: string[], opts?: RunOptions): Promise<RunResult> {
+    return this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, device), ...argv], opts);
+  }
+}
+
+/** FRR answers `show ip route P json` for an unknown P with `{}` and a warning status: an empty answer, not a failure. */
+function answeredJson(command: string, output: string): boolean {
+  if (!command.endsWith(' json')) return false;
+  try {
+    JSON.parse(output);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Host `ip -batch -`: it stops at the first failing line; the error names that line. */
+async function ipBatch(runner: Runner, lines: string[]): Promise<RunResult> {
+  const r = await runner.run(['ip', '-batch', '-'], { input: lines.join('\n') + '\n' });
+  if (r.cancelled) throw new LabError('cancelled');
+  if (r.exitCode === 0) return r;
+  const at = Number(/Command failed -:(\d+)/.exec(r.stderr)?.[1]);
+  const why = r.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('Command failed')).at(-1)?.trim();
+  throw new LabError(`ip -batch failed${at ? ` at \`${lines[at - 1]}\`` : ` (exit ${r.exitCode})`}${why ? `: ${why}` : ''}`);
+}
+
+function agentArgv(a: { ns: string; dir: string }): string[] {
+  return ['ip', 'netns', 'exec', a.ns, ...agentDaemonArgv(a)];
+}
+
+function agentDaemonArgv(a: { dir: string }): string[] {
+  return [
+    '/usr/sbin/start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile',
+    '--pidfile', `${a.dir}/gobgpd.pid`, '--output', `${a.dir}/gobgpd.log`,
+    '--exec', '/usr/bin/gobgpd', '--', '-f', `${a.dir}/gobgpd.toml`, '--api-hosts', '127.0.0.1:50051', '-l', 'warn', '-p', '--pprof-disable',
+  ];
+}
+
+/** The same start as a line of a host `ip -batch` (paths carry no spaces: names are checked). */
+function agentBatchLine(a: { ns: string; dir: string }): string {
+  return ['netns', 'exec', a.ns, ...agentDaemonArgv(a)].join(' ');
+}
+
+/** `up --dry-run` on the embedded driver: the programs `up` would run, in order. */
+function dryRunPlan(d: EmbeddedDriver, plan: FabricPlan): PlannedStep[] {
+  return [
+    ...plan.namespaces.map((n) => ({ label: `Write the configuration of ${n.device}`, argv: [], file: n.batchFile, input: n.ipBatch })),
+    { label: `Create ${plan.namespaces.length} namespaces and ${plan.linkBatch.length} veth pairs inside them, configure each`, argv: ['ip', '-batch', '-'], input: [...plan.namespaceBatch, ...plan.wiringBatch] },
+    ...plan.routers.flatMap((r) => (['zebra', 'bgpd'] as const).map((dm) => ({ label: `Start ${dm} on ${r.name}`, argv: d.routerDaemonArgv(r.name, dm) }))),
+    { label: 'Start the BGP agents and the pods', argv: ['ip', '-batch', '-'], input: [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch] },
+    ...plan.agents.flatMap((a) =>
+      a.announce.map((cidr) => ({ label: `Announce ${cidr} from ${a.node}`, argv: ['ip', 'netns', 'exec', a.ns, 'gobgp', 'global', 'rib', 'add', cidr, 'nexthop', a.nodeIp, '-a', 'ipv4'] })),
+    ),
+  ];
+}

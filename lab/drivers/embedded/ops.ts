@@ -1,0 +1,167 @@
+// Operations on a running embedded lab, for operators and drills: links, daemons, netem,
+// static routes, agent reconfiguration. Each one is what an on-call engineer (or a fault)
+// does to a real fabric; every program is an argv array through the driver's runner.
+import type { Driver, LabRecord } from '../types.js';
+import type { Topology } from '../../topology/schema.js';
+import { LabError } from '../../errors.js';
+import { labDir } from '../index.js';
+import { EmbeddedDriver } from './index.js';
+import { planFabric } from './fabric.js';
+import { deviceDir, nsName } from './names.js';
+import { runOk } from '../../runners/local.js';
+
+const FRR = '/usr/lib/frr';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function embeddedOnly(driver: Driver): EmbeddedDriver {
+  if (driver instanceof EmbeddedDriver) return driver;
+  throw new LabError(`this operation needs the embedded driver; lab runs on ${driver.name}`, { hint: 'use kubectl/containerlab on a kind lab' });
+}
+
+export async function requireRecord(driver: Driver): Promise<LabRecord> {
+  const rec = await driver.record();
+  if (!rec) throw new LabError('the lab is not up', { hint: 'run `bgp-lab up`' });
+  return rec;
+}
+
+async function inNs(d: EmbeddedDriver, device: string, argv: string[]): Promise<string> {
+  const r = await d.exec(device, argv);
+  if (r.exitCode !== 0) throw new LabError(`${device}: ${argv.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { hint: 'see `bgp-lab status`' });
+  return r.stdout;
+}
+
+export interface LinkInfo {
+  device: string;
+  iface: string;
+  adminUp: boolean;
+  carrier: boolean;
+  mtu: number;
+}
+
+export async function linkInfo(d: EmbeddedDriver, device: string, iface: string): Promise<LinkInfo> {
+  const [l] = JSON.parse(await inNs(d, device, ['ip', '-j', 'link', 'show', 'dev', iface])) as { flags: string[]; mtu: number; operstate: string }[];
+  return { device, iface, adminUp: l!.flags.includes('UP'), carrier: l!.flags.includes('LOWER_UP'), mtu: l!.mtu };
+}
+
+export async function setLink(d: EmbeddedDriver, device: string, iface: string, state: 'up' | 'down', mtu?: number): Promise<LinkInfo> {
+  await inNs(d, device, ['ip', 'link', 'set', 'dev', iface, ...(mtu ? ['mtu', String(mtu)] : []), state]);
+  return linkInfo(d, device, iface);
+}
+
+/** The pid in a daemon's pid file, when that process is alive. */
+export async function daemonPid(d: EmbeddedDriver, device: string, daemon: string): Promise<number | undefined> {
+  const pid = (await d.runner.readFile(`${deviceDir(d.lab, device)}/${daemon}.pid`))?.trim();
+  if (!pid) return undefined;
+  const r = await d.runner.run(['kill', '-0', pid]);
+  return r.exitCode === 0 ? Number(pid) : undefined;
+}
+
+/** Signals a daemon and waits until it is gone (SIGKILL after 3 s): a restart must not race it. */
+export async function killDaemon(d: EmbeddedDriver, device: string, daemon: string, signal: 'TERM' | 'KILL' = 'TERM'): Promise<boolean> {
+  const pid = await daemonPid(d, device, daemon);
+  if (!pid) return false;
+  await d.runner.run(['kill', `-${signal}`, String(pid)]);
+  const deadline = Date.now() + 3000;
+  while ((await d.runner.run(['kill', '-0', String(pid)])).exitCode === 0) {
+    if (Date.now() > deadline) await d.runner.run(['kill', '-KILL', String(pid)]);
+    await sleep(50);
+  }
+  return true;
+}
+
+/** zebra + bgpd (and a drill's staticd) stopped, then started from frr.conf: runtime edits are gone. */
+export async function restartRouter(d: EmbeddedDriver, router: string): Promise<void> {
+  for (const daemon of ['staticd', 'bgpd', 'zebra']) await killDaemon(d, router, daemon);
+  await d.startRouter(router);
+}
+
+/** The agent as the lab record's policy says: config written, gobgpd restarted, pod CIDR announced if exported. */
+export async function restartAgent(d: EmbeddedDriver, rec: LabRecord, node: string): Promise<{ running: boolean; announced: string[] }> {
+  await killDaemon(d, node, 'gobgpd');
+  const agent = planFabric(d.lab, rec.topology, rec.podsPerNode).agents.find((a) => a.node === node);
+  if (!agent) return { running: false, announced: [] }; // no policy selects it: Cilium runs no BGP there
+  await d.runner.writeFile(`${agent.dir}/gobgpd.toml`, agent.conf);
+  await d.startAgent(agent);
+  return { running: true, announced: agent.announce };
+}
+
+/** Nodes whose policy (or its absence) differs between two models: the agents Cilium reconciles. */
+export function nodesWithChangedPolicy(before: Topology, after: Topology, podsPerNode: number, lab: string): string[] {
+  const a = planFabric(lab, before, podsPerNode).agents;
+  const b = planFabric(lab, after, podsPerNode).agents;
+  return after.cluster.nodes
+    .map((n) => n.name)
+    .filter((n) => {
+      const x = a.find((p) => p.node === n);
+      const y = b.find((p) => p.node === n);
+      return x?.conf !== y?.conf || JSON.stringify(x?.announce) !== JSON.stringify(y?.announce);
+    });
+}
+
+export interface Netem {
+  delayMs?: number;
+  lossPct?: number;
+}
+
+export async function setNetem(d: EmbeddedDriver, device: string, iface: string, netem: Netem | 'clear'): Promise<string | undefined> {
+  const table = `bgplab-netem-${iface}`;
+  if (netem === 'clear') {
+    if ((await d.exec(device, ['tc', 'qdisc', 'show', 'dev', iface])).stdout.includes('netem')) await inNs(d, device, ['tc', 'qdisc', 'del', 'dev', iface, 'root']);
+    if ((await d.exec(device, ['nft', 'list', 'table', 'ip', table])).exitCode === 0) await inNs(d, device, ['nft', 'delete', 'table', 'ip', table]);
+    return netemOf(d, device, iface);
+  }
+  const args = [...(netem.delayMs ? ['delay', `${netem.delayMs}ms`] : []), ...(netem.lossPct ? ['loss', `${netem.lossPct}%`] : [])];
+  const r = await d.exec(device, ['tc', 'qdisc', 'replace', 'dev', iface, 'root', 'netem', ...args]);
+  if (r.exitCode === 0) return netemOf(d, device, iface);
+  if (!/qdisc kind is unknown/.test(r.stderr)) throw new LabError(`${device}: tc netem on ${iface} failed: ${r.stderr.trim().split('\n')[0]}`);
+  // Kernels without sch_netem: random loss with nftables instead; delay has no substitute.
+  if (!netem.lossPct) throw new LabError(`this kernel has no netem qdisc: delay cannot be added on ${device} ${iface}`, { hint: 'use --loss (done with nftables here)' });
+  const rules = [`table ip ${table} {`, `  chain out { type filter hook postrouting priority 0; policy accept; oifname "${iface}" numgen random mod 100 < ${Math.round(netem.lossPct)} counter drop; }`, '}', ''].join('\n');
+  await runOk(d.runner, ['ip', 'netns', 'exec', nsName(d.lab, device), 'nft', '-f', '-'], { input: rules });
+  return netemOf(d, device, iface);
+}
+
+/** The impairment on an interface (tc netem, or the nftables loss fallback); undefined when none. */
+export async function netemOf(d: EmbeddedDriver, device: string, iface: string): Promise<string | undefined> {
+  const out = await inNs(d, device, ['tc', 'qdisc', 'show', 'dev', iface]);
+  const q = out.split('\n').find((l) => l.includes('netem'))?.trim();
+  if (q) return q;
+  const nft = await d.exec(device, ['nft', 'list', 'table', 'ip', `bgplab-netem-${iface}`]);
+  const m = /mod 100 < (\d+)/.exec(nft.stdout);
+  return nft.exitCode === 0 && m ? `nftables loss ${m[1]}% on ${iface} (no netem in this kernel)` : undefined;
+}
+
+/** Runtime config through vtysh (several -c, as typed); staticd started first when a static route needs it. */
+export async function vtyshConfig(d: EmbeddedDriver, router: string, lines: string[]): Promise<void> {
+  const dir = deviceDir(d.lab, router);
+  if (lines.some((l) => /^(no )?ip route /.test(l)) && !(await daemonPid(d, router, 'staticd'))) {
+    await runOk(d.runner, [
+      'ip', 'netns', 'exec', nsName(d.lab, router), `${FRR}/staticd`, '-d', '-F', 'datacenter', '-f', `${dir}/frr.conf`,
+      '-i', `${dir}/staticd.pid`, '--vty_socket', dir, '-z', `${dir}/zserv.api`, '--log', `file:${dir}/staticd.log`,
+    ]);
+    // vtysh needs staticd's vty socket before it can send it `ip route`.
+    for (let i = 0; i < 40 && !(await d.runner.readFile(`${dir}/staticd.pid`)); i++) await sleep(50);
+    await sleep(200);
+  }
+  const argv = ['vtysh', '--vty_socket', dir, '-c', 'configure terminal', ...lines.flatMap((l) => ['-c', l])];
+  const r = await d.runner.run(argv);
+  if (r.exitCode !== 0 || /^%/m.test(r.stdout)) throw new LabError(`${router}: ${lines.join('; ')} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { hint: 'see `bgp-lab status`' });
+}
+
+/** A program left running inside a lab namespace (prober, flapper); `down` kills it with the namespace. */
+export async function startDetached(d: EmbeddedDriver, device: string, name: string, argv: string[]): Promise<{ pidFile: string; logFile: string }> {
+  const dir = `${labDir(d.lab)}/drill`;
+  await runOk(d.runner, ['mkdir', '-p', dir]);
+  const pidFile = `${dir}/${name}.pid`;
+  const logFile = `${dir}/${name}.log`;
+  await d.runner.run(['rm', '-f', logFile]); // --output appends: a new run starts a new log
+  await runOk(d.runner, [
+    'ip', 'netns', 'exec', nsName(d.lab, device), 'start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile',
+    '--pidfile', pidFile, '--output', logFile, '--exec', argv[0]!, '--', ...argv.slice(1),
+  ]);
+  return { pidFile, logFile };
+}
+
+export async function stopDetached(d: EmbeddedDriver, pidFile: string): Promise<void> {
+  await d.runner.run(['start-stop-daemon', '--stop', '--quiet', '--oknodo', '--pidfile', pidFile, '--remove-pidfile', '--retry', 'TERM/2/KILL/1']);
+}

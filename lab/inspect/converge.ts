@@ -1,0 +1,31 @@
+// Where a fabric stands against its topology: sessions Established and pod CIDRs with their
+// ECMP width on every router. Any driver: `up` waits on it, and reports it.
+import type { Driver } from '../drivers/types.js';
+import type { Topology } from '../topology/schema.js';
+import { collectPeerRows } from './peers.js';
+import { sessions } from '../topology/model.js';
+import { expectedPodRoutes, readRoutes, routeGaps } from './routes.js';
+
+export interface ConvergeState {
+  sessions: { established: number; expected: number };
+  gaps: string[];
+}
+
+/** `routersOnly`: read the routers alone (vty sockets, cheap); a node's session is the one its leaf sees. */
+export async function fabricGaps(driver: Driver, topo: Topology, routersOnly = false): Promise<ConvergeState> {
+  const expected = expectedPodRoutes(topo);
+  const [peers, tables] = await Promise.all([
+    collectPeerRows(driver, topo, routersOnly),
+    Promise.all([...expected.keys()].map(async (r) => [r, await readRoutes(driver, topo, r).catch(() => [])] as const)),
+  ]);
+  const ends = peers.filter((p) => p.expected && (!routersOnly || p.kind === 'router'));
+  const gaps = ends.filter((p) => p.state !== 'Established').map((p) => `${p.router} ↔ ${p.peer} (${p.peerAddress}) is ${p.state}`);
+  for (const [router, routes] of tables) gaps.push(...routeGaps(router, routes, expected.get(router)!));
+  // Count sessions, not ends: each session once, in the state of whichever end was read.
+  const all = sessions(topo);
+  const up = all.filter((x) =>
+    ends.some((p) => p.state === 'Established' && ((p.router === x.device && p.peerAddress === x.peerAddress) || (p.router === x.peer && p.peerAddress === x.localAddress))),
+  ).length;
+  return { sessions: { established: up, expected: all.length }, gaps };
+}
+

@@ -1,0 +1,96 @@
+// FRR JSON (vtysh `… json`) into the product's types. Only fields FRR 8.x documents are read.
+import type { Route, PeerRow } from '../../commands/results.js';
+
+interface FrrNexthop {
+  ip?: string;
+  interfaceName?: string;
+  active?: boolean;
+  fib?: boolean;
+  directlyConnected?: boolean;
+  weight?: number;
+}
+interface FrrRoute {
+  prefix: string;
+  protocol: string;
+  selected?: boolean;
+  installed?: boolean;
+  distance?: number;
+  metric?: number;
+  uptime?: string;
+  nexthops?: FrrNexthop[];
+}
+
+/** `show ip route json`: prefix → routes; every next hop kept (ECMP). */
+export function parseRouteTable(json: string, deviceOf: (ip: string) => string | undefined = () => undefined): Route[] {
+  const table = JSON.parse(json || '{}') as Record<string, FrrRoute[]>;
+  const routes: Route[] = [];
+  for (const entries of Object.values(table)) {
+    for (const r of entries) {
+      routes.push({
+        prefix: r.prefix,
+        protocol: r.protocol,
+        selected: Boolean(r.selected),
+        installed: Boolean(r.installed),
+        distance: r.distance,
+        metric: r.metric,
+        uptime: r.uptime,
+        nexthops: (r.nexthops ?? []).map((n) => ({
+          ip: n.ip,
+          interface: n.interfaceName,
+          active: Boolean(n.active),
+          fib: Boolean(n.fib),
+          directlyConnected: n.directlyConnected || undefined,
+          device: n.ip ? deviceOf(n.ip) : undefined,
+          weight: n.weight,
+        })),
+      });
+    }
+  }
+  return routes.sort((a, b) => comparePrefix(a.prefix, b.prefix));
+}
+
+export function comparePrefix(a: string, b: string): number {
+  const key = (p: string) => {
+    const [ip, len] = p.split('/');
+    return ip!.split('.').map((x) => x.padStart(3, '0')).join('.') + '/' + (len ?? '32').padStart(2, '0');
+  };
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+}
+
+interface FrrPeer {
+  remoteAs: number;
+  localAs?: number;
+  state: string;
+  peerUptime?: string;
+  peerUptimeMsec?: number;
+  pfxRcd?: number;
+  pfxSnt?: number;
+  desc?: string;
+}
+export interface BgpSummary {
+  routerId: string;
+  as: number;
+  peers: (Omit<PeerRow, 'router' | 'kind' | 'peer' | 'expected'> & { description?: string })[];
+}
+
+/** `show bgp summary json` (ipv4Unicast). */
+export function parseBgpSummary(json: string): BgpSummary {
+  const data = JSON.parse(json || '{}') as { ipv4Unicast?: { routerId: string; as: number; peers: Record<string, FrrPeer> } };
+  const v4 = data.ipv4Unicast;
+  if (!v4) return { routerId: '', as: 0, peers: [] };
+  return {
+    routerId: v4.routerId,
+    as: v4.as,
+    peers: Object.entries(v4.peers ?? {}).map(([addr, p]) => ({
+      localAs: p.localAs ?? v4.as,
+      peerAs: p.remoteAs,
+      peerAddress: addr,
+      state: p.state,
+      uptime: p.state === 'Established' ? p.peerUptime ?? '' : '',
+      uptimeSeconds: p.state === 'Established' && p.peerUptimeMsec !== undefined ? Math.floor(p.peerUptimeMsec / 1000) : undefined,
+      received: p.pfxRcd ?? 0,
+      advertised: p.pfxSnt ?? 0,
+      description: p.desc,
+    })),
+  };
+}

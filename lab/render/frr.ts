@@ -1,0 +1,47 @@
+// frr.conf per router: what the embedded lab runs (VyOS is FRR underneath, so this is the
+// same BGP the real lab's config.boot produces), from the topology model.
+import type { Router, Topology } from '../topology/schema.js';
+import { networkOf } from '../topology/ip.js';
+
+export interface FrrOptions {
+  /** Embedded lab: connect-retry 1 s, datacenter defaults (advertisement interval 0, 3/9 s timers). */
+  fastTimers: boolean;
+  /** Where bgpd/zebra log; the embedded lab keeps one log per router in its state dir. */
+  logFile?: string;
+}
+
+export function renderFrrConf(topo: Topology, router: Router, opts: FrrOptions): string {
+  const lines: string[] = [];
+  const add = (...l: string[]) => lines.push(...l);
+  add(`! ${router.name} (${router.role}, AS ${router.asn}) — rendered by bgp-lab from topology ${topo.name}`);
+  add(opts.fastTimers ? 'frr defaults datacenter' : 'frr defaults traditional');
+  add(`hostname ${router.name}`);
+  if (opts.logFile) add(`log file ${opts.logFile}`, 'log timestamp precision 3');
+  add('service integrated-vtysh-config', '!');
+  for (const itf of router.interfaces) {
+    add(`interface ${itf.name}`);
+    if (itf.description) add(` description ${itf.description}`);
+    add(` ip address ${itf.address}`, 'exit', '!');
+  }
+  add(`router bgp ${router.asn}`);
+  add(` bgp router-id ${router.routerId}`);
+  // eBGP without policies: VyOS 1.4 accepts and sends everything by default; FRR needs this said.
+  add(' no bgp ebgp-requires-policy');
+  add(' no bgp network import-check');
+  add(' bgp bestpath as-path multipath-relax');
+  // Update groups wait up to a second to batch their first updates; a lab of a few peers need not.
+  if (opts.fastTimers) add(' coalesce-time 10');
+  for (const n of router.neighbors) {
+    add(` neighbor ${n.address} remote-as ${n.asn}`);
+    if (n.description) add(` neighbor ${n.address} description ${n.description}`);
+    if (opts.fastTimers) add(` neighbor ${n.address} timers connect 1`);
+  }
+  add(' !', ' address-family ipv4 unicast');
+  for (const net of router.networks) add(`  network ${networkOf(net)}`);
+  for (const n of router.neighbors) {
+    if (n.routeReflectorClient) add(`  neighbor ${n.address} route-reflector-client`);
+    if (n.nexthopSelf) add(`  neighbor ${n.address} next-hop-self`);
+  }
+  add(' exit-address-family', 'exit', '!', 'end', '');
+  return lines.join('\n');
+}

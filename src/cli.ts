@@ -1,0 +1,114 @@
+// One-shot CLI: bgp-lab [--lab NAME] [--topology FILE] [--host user@host] [--json] <command> [args]
+// Global options first, then a command line in the shared grammar. --json prints only the
+// result object on stdout; progress and logs go to stderr. Exit: 0 ok, 1 failure, 2 bad input.
+import { Session, type LabTarget, type SessionOptions } from '../commands/execute.js';
+import { UsageError, describeError } from '../lab/errors.js';
+import { renderText, renderErrorText } from './render/text.js';
+import { progressPrinter } from './render/progress.js';
+
+export interface GlobalOptions extends LabTarget {
+  json: boolean;
+  color?: boolean;
+}
+
+const VALUE_OPTIONS: Record<string, keyof GlobalOptions> = {
+  '--lab': 'lab',
+  '--topology': 'topologyFile',
+  '--host': 'host',
+  '--identity': 'identity',
+  '--known-hosts': 'knownHosts',
+};
+
+/** Splits global options (before the command) from the command words. */
+export function parseGlobal(argv: string[]): { global: GlobalOptions; rest: string[] } {
+  const global: GlobalOptions = { json: false };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (flag === '--json') global.json = true;
+    else if (flag === '--accept-new-host-key') global.acceptNewHostKey = true;
+    else if (flag === '--no-color') global.color = false;
+    else if (flag in VALUE_OPTIONS) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`, 'see `bgp-lab --help`');
+      (global as unknown as Record<string, unknown>)[VALUE_OPTIONS[flag]!] = value;
+    } else if (flag === '--help' || flag === '-h') {
+      return { global, rest: ['help', ...argv.slice(i + 1).filter((x) => !x.startsWith('-'))] };
+    } else break;
+  }
+  // --json is also accepted after the command, where people type it.
+  const rest = argv.slice(i).filter((w) => {
+    if (w === '--json') global.json = true;
+    return w !== '--json';
+  });
+  return { global, rest };
+}
+
+export function sessionOptions(global: GlobalOptions, surface: 'cli' | 'repl'): SessionOptions {
+  return {
+    lab: global.lab,
+    topologyFile: global.topologyFile,
+    host: global.host,
+    identity: global.identity,
+    knownHosts: global.knownHosts,
+    acceptNewHostKey: global.acceptNewHostKey,
+    caller: { surface, user: process.env.SUDO_USER ?? process.env.USER ?? 'local', channel: 'terminal', level: 'admin' },
+  };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  // `bgp-lab up | head -1` closes our stdout early: a lab half made because a write failed is
+  // worse than output nobody reads, so EPIPE is ignored and the command finishes.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  let parsed: ReturnType<typeof parseGlobal>;
+  try {
+    parsed = parseGlobal(argv);
+  } catch (err) {
+    process.stderr.write(renderErrorText(describeError(err)) + '\n');
+    process.exit(2);
+  }
+  const { global, rest } = parsed;
+  if (rest[0] === 'repl' || (rest.length === 0 && process.stdin.isTTY && !global.json)) {
+    const { startRepl } = await import('./repl/start.js');
+    return startRepl(global, rest.slice(1));
+  }
+  if (rest.length === 0 && !process.stdin.isTTY) {
+    const { runScript } = await import('./repl/script.js');
+    return runScript(global);
+  }
+  if (rest[0] === 'bot') {
+    const { startBot } = await import('../bot/start.js');
+    return startBot(global);
+  }
+  let session: Session;
+  try {
+    session = new Session(sessionOptions(global, 'cli'));
+  } catch (err) {
+    const e = describeError(err);
+    if (global.json) process.stdout.write(JSON.stringify({ error: e }, null, 2) + '\n');
+    process.stderr.write(renderErrorText(e) + '\n');
+    process.exit(e.exitCode);
+  }
+  const controller = new AbortController();
+  let interrupted = 0;
+  process.on('SIGINT', () => {
+    if (++interrupted > 1) process.exit(130);
+    process.stderr.write('\ncancelling… (Ctrl-C again to force)\n');
+    controller.abort();
+  });
+  const outcome = await session.run(rest, { signal: controller.signal, progress: progressPrinter(process.stderr) });
+  await session.close().catch(() => {});
+  if (outcome.error) {
+    if (global.json) process.stdout.write(JSON.stringify({ error: outcome.error }, null, 2) + '\n');
+    process.stderr.write(renderErrorText(outcome.error) + '\n');
+  } else if (global.json) {
+    process.stdout.write(JSON.stringify(outcome.result, null, 2) + '\n');
+  } else {
+    const text = renderText(outcome.command!, outcome.result, { color: global.color ?? Boolean(process.stdout.isTTY), width: process.stdout.columns ?? 100 });
+    if (text) process.stdout.write(text + '\n');
+  }
+  process.exitCode = outcome.exitCode;
+}

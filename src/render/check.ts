@@ -1,0 +1,55 @@
+// `check`: a reachability matrix the way Mininet's pingall prints it (X for a failure),
+// the totals line, then one diagnosis line per failure saying where it broke.
+import type { CheckResult, PingResult } from '../../commands/results.js';
+import { linesToText, ms, seg, type Line } from './lines.js';
+import { captureLines } from './capture.js';
+import type { TextOptions } from './text.js';
+
+const TITLE: Record<PingResult['kind'], string> = {
+  ping: 'Ping: testing ping reachability',
+  http: 'HTTP: testing pod-to-pod HTTP',
+  nodeport: 'NodePort: testing the service through every node',
+};
+
+export function checkMatrix(r: CheckResult, kind: PingResult['kind'], marks: boolean): Line[] {
+  const results = r.results.filter((x) => x.kind === kind);
+  const froms = [...new Set(results.map((x) => x.from))];
+  const tos = [...new Set([...r.pods, ...results.map((x) => x.to)])];
+  const lines: Line[] = [[seg(`*** ${TITLE[kind]}`, { bold: true })]];
+  for (const from of froms) {
+    const line: Line = [seg(from, { bold: true }), seg(' ->')];
+    for (const to of tos) {
+      const res = results.find((x) => x.from === from && x.to === to);
+      if (!res) continue;
+      line.push(seg(marks ? '  ' : ' '));
+      if (res.ok) line.push(seg(marks ? `✓ ${to}` : to, { color: 'green' }));
+      else line.push(seg(marks ? `✗ ${to}` : 'X', { color: 'red', bold: true }));
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+export function checkLines(r: CheckResult, marks = false): Line[] {
+  const kinds = (['ping', 'http', 'nodeport'] as const).filter((k) => r.results.some((x) => x.kind === k));
+  const lines: Line[] = kinds.flatMap((k) => checkMatrix(r, k, marks));
+  const total = r.passed + r.failed;
+  const dropped = total ? Math.round((100 * r.failed) / total) : 0;
+  lines.push([
+    seg('*** Results: ', { bold: true }),
+    seg(`${dropped}% dropped (${r.passed}/${total} received)`, { color: r.failed ? 'red' : 'green', bold: true }),
+    seg(` in ${ms(r.durationMs)}`, { dim: true }),
+  ]);
+  for (const f of r.results.filter((x) => !x.ok)) {
+    lines.push([
+      seg('✗ ', { color: 'red' }),
+      seg(`${f.from} -> ${f.to} (${f.toIp})`, { bold: true }),
+      seg(f.kind === 'ping' ? '' : ` [${f.kind}]`),
+      seg(`: ${f.diagnosis ?? 'no answer'}`),
+    ]);
+  }
+  if (r.capture) lines.push([], ...captureLines(r.capture));
+  return lines;
+}
+
+export const checkText = (r: CheckResult, opts: TextOptions) => linesToText(checkLines(r), opts);

@@ -1,0 +1,31 @@
+// Operator commands used during incidents: link, agent/router restart, policy, netem.
+import type { LinkResult, NetemResult, PolicySetResult, PolicyShowResult, RestartResult } from '../../commands/drill-results.js';
+import { linesToText, ms, seg, table, type Line } from './lines.js';
+import type { TextOptions } from './text.js';
+
+export const linkText = (r: LinkResult, o: TextOptions) =>
+  linesToText([[seg(`${r.device} ${r.iface}: `, { bold: true }), seg(r.adminUp ? 'up' : 'down', { color: r.adminUp ? 'green' : 'red' }), seg(`, carrier ${r.carrier ? 'yes' : 'no'}, mtu ${r.mtu}`)]], o);
+
+export const restartText = (r: RestartResult, o: TextOptions) =>
+  linesToText([[seg('✓ ', { color: 'green' }), seg(`${r.device}: restarted ${r.daemons.join(' + ') || 'nothing (no policy selects it)'}`), seg(`${r.announced?.length ? `, announcing ${r.announced.join(', ')}` : ''} (${ms(r.durationMs)})`)]], o);
+
+export function policyShowText(r: PolicyShowResult, o: TextOptions): string {
+  const rows = r.policies.map((p) => [
+    seg(p.name, { bold: true }),
+    seg(Object.entries(p.nodeSelector).map(([k, v]) => `${k}=${v}`).join(',')),
+    seg(String(p.localASN)),
+    seg(String(p.exportPodCIDR), { color: p.exportPodCIDR ? undefined : 'yellow' }),
+    seg(p.neighbors.map((n) => `${n.peerAddress} AS${n.peerASN}`).join(', ')),
+    seg(p.nodes.join(', ') || '(none)'),
+  ]);
+  return linesToText(table(['policy', 'nodeSelector', 'localASN', 'exportPodCIDR', 'neighbors', 'nodes'], rows), o);
+}
+
+export function policySetText(r: PolicySetResult, o: TextOptions): string {
+  const lines: Line[] = [[seg('✓ ', { color: 'green' }), seg(`policy ${r.policy}: ${r.field} ${JSON.stringify(r.from)} → ${JSON.stringify(r.to)}`, { bold: true })]];
+  for (const n of r.nodes) lines.push([seg(`  ${n.node}: agent reconfigured${n.announced.length ? `, announcing ${n.announced.join(', ')}` : ', not announcing its pod CIDR'}`)]);
+  if (!r.nodes.length) lines.push([seg('  no agent configuration changed', { dim: true })]);
+  return linesToText(lines, o);
+}
+
+export const netemText = (r: NetemResult, o: TextOptions) => linesToText([[seg(`${r.router} ${r.iface}: `, { bold: true }), seg(r.qdisc ?? 'no netem', { color: r.qdisc ? 'yellow' : 'green' })]], o);

@@ -1,0 +1,72 @@
+// `drill …`: the page as a responder receives it, hints, the check verdict, and the end
+// report — cause, fix, when traffic broke and came back (prober), convergence, score.
+import type { DrillCheckResult, DrillEndResult, DrillHintResult, DrillListResult, DrillScoresResult, DrillStartResult, DrillStatusResult } from '../../commands/drill-results.js';
+import type { ProberReport } from '../../lab/drills/prober.js';
+import { linesToText, ms, seg, table, type Line } from './lines.js';
+import { checkText } from './check.js';
+import type { TextOptions } from './text.js';
+
+const time = (iso: string) => iso.slice(11, 23);
+
+export const drillListText = (r: DrillListResult, o: TextOptions) =>
+  linesToText(table(['scenario', 'title'], r.scenarios.map((s) => [seg(s.id, { bold: true }), seg(s.title)])), o);
+
+export function drillStartText(r: DrillStartResult, o: TextOptions): string {
+  const lines: Line[] = [
+    [seg('📟 PAGE ', { bold: true, color: 'red' }), seg(r.id ? `(drill ${r.id}) ` : '(random drill) ', { dim: true }), seg(r.page, { bold: true })],
+    [seg(`started ${time(r.startedAt)} by ${r.startedBy}; ${r.hintsAvailable} hints available (\`drill hint\`); \`drill check\` when you think it is fixed`, { dim: true })],
+  ];
+  return linesToText(lines, o);
+}
+
+export function proberLines(p: ProberReport | undefined): Line[] {
+  if (!p) return [];
+  const lines: Line[] = [[seg('traffic (prober, pod to pod across racks):', { bold: true })]];
+  for (const f of p.flows) lines.push([seg(`  ${f.flow}: ${f.answered}/${f.sent} answered`, { color: f.answered === f.sent ? 'green' : 'yellow' })]);
+  if (!p.windows.length) lines.push([seg('  no loss seen', { color: 'green' })]);
+  for (const w of p.windows)
+    lines.push([seg(`  ${w.flow}: broke ${time(w.brokeAt)}, ${w.backAt ? `back ${time(w.backAt)} (${ms(w.durationMs)}, ${w.lost} lost)` : `still broken (${w.lost} lost)`}`, { color: 'red' })]);
+  return lines;
+}
+
+export function drillStatusText(r: DrillStatusResult, o: TextOptions): string {
+  if (!r.running) return linesToText([[seg(`no drill running on ${r.lab}`, { dim: true })]], o);
+  const lines: Line[] = [
+    [seg(`drill ${r.id ?? '(random)'}`, { bold: true }), seg(` — ${ms(r.elapsedMs)} since injection, ${r.hintsUsed} hints used${r.resolved ? ', resolved' : ''}`)],
+    [seg(r.page ?? '')],
+    ...(r.actions ?? []).map((a): Line => [seg(`  ${time(a.at)} ${a.user}: ${a.line}`, { dim: true })]),
+    ...proberLines(r.prober),
+  ];
+  return linesToText(lines, o);
+}
+
+export const drillHintText = (r: DrillHintResult, o: TextOptions) => linesToText([[seg(`hint ${r.number}/${r.total}: `, { bold: true, color: 'cyan' }), seg(r.hint)]], o);
+
+export function drillCheckText(r: DrillCheckResult, o: TextOptions): string {
+  const head: Line[] = [
+    [seg(r.ok ? '✓ fixed' : '✗ not fixed yet', { bold: true, color: r.ok ? 'green' : 'red' }), seg(` — ${r.detail}`)],
+    ...(r.fixConvergenceMs !== undefined ? [[seg(`leaves converged ≤ ${ms(r.fixConvergenceMs)} after your last command`, { dim: true })]] : []),
+  ];
+  return `${linesToText(head, o)}\n${checkText(r.check, o)}`;
+}
+
+export function drillEndText(r: DrillEndResult, o: TextOptions): string {
+  const lines: Line[] = [
+    [seg(`drill ${r.id}: ${r.title}`, { bold: true }), seg(` — ${r.outcome}`, { color: r.outcome === 'resolved' ? 'green' : 'yellow' })],
+    [seg('cause: ', { bold: true }), seg(r.cause)],
+    [seg('fix: ', { bold: true }), seg(r.fix.map((f) => `\`${f}\``).join(', '))],
+    [seg(`time to resolve: ${r.timeToResolveMs !== undefined ? ms(r.timeToResolveMs) : '—'}, hints used: ${r.hintsUsed}`)],
+    [seg(`BGP convergence on the leaves: after the fault ${r.convergence.injectMs !== undefined ? ms(r.convergence.injectMs) : 'no route change'}, after the fix ${r.convergence.fixMs !== undefined ? `≤ ${ms(r.convergence.fixMs)}` : '—'}`)],
+    ...r.actions.map((a): Line => [seg(`  ${time(a.at)} ${a.user}: ${a.line}`, { dim: true })]),
+    ...proberLines(r.prober),
+    ...r.restored.map((x): Line => [seg(`restored: ${x}`, { dim: true })]),
+    r.ok ? [seg('✓ lab back to its pre-drill routes and sessions', { color: 'green' })] : [seg(`✗ not back to baseline: ${r.diff.slice(0, 5).join('; ')}`, { color: 'red' })],
+  ];
+  return linesToText(lines, o);
+}
+
+export function drillScoresText(r: DrillScoresResult, o: TextOptions): string {
+  if (!r.scores.length) return linesToText([[seg('no drills yet', { dim: true })]], o);
+  const rows = r.scores.map((s) => [seg(s.endedAt.slice(0, 16).replace('T', ' ')), seg(s.user), seg(s.id), seg(s.timeToResolveMs !== undefined ? ms(s.timeToResolveMs) : '—'), seg(String(s.hintsUsed)), seg(s.outcome, { color: s.outcome === 'resolved' ? 'green' : 'yellow' })]);
+  return linesToText(table(['ended', 'who', 'scenario', 'resolved in', 'hints', 'outcome'], rows), o);
+}

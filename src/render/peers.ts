@@ -1,0 +1,33 @@
+// `peers`: the columns of `cilium bgp peers`, one row per session end, plus a summary.
+import type { PeerRow, PeersResult } from '../../commands/results.js';
+import { linesToText, seg, stateColor, table, type Line } from './lines.js';
+import type { TextOptions } from './text.js';
+
+export function peerTable(peers: PeerRow[], names = true, gap = 2): Line[] {
+  const odd = peers.some((p) => !p.expected);
+  const rows = peers.map((p) => [
+    seg(p.router),
+    seg(String(p.localAs)),
+    seg(String(p.peerAs)),
+    seg(`${p.peerAddress}${names && p.peer && p.peer !== p.peerAddress ? ` (${p.peer})` : ''}`),
+    seg(p.state, { color: stateColor(p.state), bold: !/^established$/i.test(p.state) }),
+    seg(p.uptime || '-'),
+    seg(String(p.received)),
+    seg(String(p.advertised)),
+    ...(odd ? [seg(p.expected ? '' : 'unexpected', { color: 'yellow' })] : []),
+  ]);
+  return table(['Node/Router', 'Local AS', 'Peer AS', 'Peer Address', 'Session State', 'Uptime', 'Received', 'Advertised', ...(odd ? [''] : [])], rows, gap);
+}
+
+export function peersLines(r: PeersResult, width = Infinity): Line[] {
+  // Peer device names help, but the columns matter more: drop the names when too narrow.
+  let lines = peerTable(r.peers);
+  const tooWide = () => lines.some((l) => l.reduce((n, s) => n + s.text.length, 0) > width);
+  if (tooWide()) lines = peerTable(r.peers, false);
+  if (tooWide()) lines = peerTable(r.peers, false, 1);
+  const color = r.established === r.expected && r.ok ? 'green' : r.established === 0 ? 'red' : 'yellow';
+  lines.push([], [seg(`${r.ok ? '✓' : '✗'} ${r.established}/${r.expected} sessions established`, { color, bold: true })]);
+  return lines;
+}
+
+export const peersText = (r: PeersResult, opts: TextOptions) => linesToText(peersLines(r, opts.width), opts);

@@ -1,0 +1,50 @@
+// Text renderer per command. Each renderer file exports a function (result, opts) => string.
+import type { TextOptions } from './text.js';
+import { helpText } from './help.js';
+import { routesText } from './routes.js';
+import { peersText } from './peers.js';
+import { checkText } from './check.js';
+import { captureText } from './capture.js';
+import { traceText } from './trace.js';
+import { statusText, upText, downText } from './status.js';
+import { bgpText } from './bgp.js';
+import { auditText } from './audit.js';
+import { topoText } from './topo.js';
+import { renderResultText } from './render.js';
+import { topoGenerateText } from './topo-generate.js';
+import { topoValidateText } from './topo-validate.js';
+import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText } from './drill.js';
+import { linkText, restartText, policyShowText, policySetText, netemText } from './drill-ops.js';
+
+export type TextRenderer = (result: never, opts: TextOptions) => string;
+
+export const textRenderers: Record<string, TextRenderer> = {
+  help: helpText as TextRenderer,
+  routes: routesText as TextRenderer,
+  peers: peersText as TextRenderer,
+  check: checkText as TextRenderer,
+  capture: captureText as TextRenderer,
+  trace: traceText as TextRenderer,
+  status: statusText as TextRenderer,
+  up: upText as TextRenderer,
+  down: downText as TextRenderer,
+  bgp: bgpText as TextRenderer,
+  audit: auditText as TextRenderer,
+  'topo show': topoText as TextRenderer,
+  render: renderResultText as TextRenderer,
+  'topo generate': topoGenerateText as TextRenderer,
+  'topo validate': topoValidateText as TextRenderer,
+  'drill list': drillListText as TextRenderer,
+  'drill start': drillStartText as TextRenderer,
+  'drill status': drillStatusText as TextRenderer,
+  'drill hint': drillHintText as TextRenderer,
+  'drill check': drillCheckText as TextRenderer,
+  'drill end': drillEndText as TextRenderer,
+  'drill scores': drillScoresText as TextRenderer,
+  'link': linkText as TextRenderer,
+  'agent restart': restartText as TextRenderer,
+  'router restart': restartText as TextRenderer,
+  'policy show': policyShowText as TextRenderer,
+  'policy set': policySetText as TextRenderer,
+  'netem': netemText as TextRenderer,
+};

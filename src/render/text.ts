@@ -1,0 +1,20 @@
+// Plain-text renderers for the one-shot CLI and piped REPL: one per result type,
+// keyed by command name. Commands without a renderer print their result as YAML.
+import { yaml } from '../../lab/lazy-yaml.js';
+import type { ErrorInfo } from '../../lab/errors.js';
+import { textRenderers } from './registry.js';
+
+export interface TextOptions {
+  color: boolean;
+  width: number;
+}
+
+export function renderText(command: string, result: unknown, opts: TextOptions): string {
+  const r = textRenderers[command];
+  if (r) return r(result as never, opts);
+  return yaml().stringify(result).trimEnd();
+}
+
+export function renderErrorText(e: ErrorInfo): string {
+  return `error: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`;
+}

@@ -1,0 +1,34 @@
+// Non-TTY stdin (`bgp-lab < script`, pipes): each line through one Session, plain text out,
+// errors on stderr, exit code of the last failing command. Blank lines and # comments skip.
+import { createInterface } from 'node:readline';
+import type { GlobalOptions } from '../cli.js';
+import { sessionOptions } from '../cli.js';
+import { Session } from '../../commands/execute.js';
+import { renderErrorText, renderText } from '../render/text.js';
+import { progressPrinter } from '../render/progress.js';
+
+export async function runScript(global: GlobalOptions, input: NodeJS.ReadableStream = process.stdin): Promise<void> {
+  const session = new Session(sessionOptions(global, 'repl'));
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let exitCode = 0;
+  const out = process.stdout;
+  const opts = { color: global.color ?? false, width: out.columns ?? 100 };
+  for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    if (line === 'exit' || line === 'quit' || controller.signal.aborted) break;
+    const o = await session.run(line, { signal: controller.signal, progress: progressPrinter(process.stderr) });
+    if (global.json) out.write(`${JSON.stringify(o.error ? { line, error: o.error } : { line, result: o.result })}\n`);
+    else if (o.result !== undefined) {
+      const text = renderText(o.command!, o.result, opts);
+      if (text) out.write(`${text}\n`);
+    }
+    if (o.error) process.stderr.write(`${renderErrorText(o.error)}\n`);
+    if (o.exitCode) exitCode = o.exitCode;
+  }
+  process.off('SIGINT', onSigint);
+  await session.close().catch(() => {});
+  process.exitCode = exitCode;
+}

@@ -1,0 +1,146 @@
+// `npm run bench`: the embedded lab's speed, measured (median/min/max of several runs),
+// printed as a table and written to bench-results.json. Not a test: nothing here fails
+// the suite; targets are printed next to the figures.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Session } from '../../commands/execute.js';
+import type { CheckResult } from '../../commands/results.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+process.env.BGP_LAB_STATE_DIR ??= mkdtempSync(join(tmpdir(), 'bgp-lab-bench-'));
+
+interface Figure {
+  name: string;
+  unit: string;
+  runs: number[];
+  target?: number;
+  note?: string;
+}
+
+const figures: Figure[] = [];
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)]!, min: s[0]!, max: s.at(-1)! };
+};
+
+function session(lab: string, topologyFile?: string): Session {
+  return new Session({ lab, topologyFile, caller: { surface: 'test', user: 'bench', level: 'admin' } });
+}
+
+async function timed(s: Session, line: string): Promise<number> {
+  const o = await s.run(line);
+  if (o.error) throw new Error(`${line}: ${o.error.message}`);
+  return o.durationMs;
+}
+
+/** Resident memory of every process inside the lab's namespaces, in MiB. */
+function labRssMiB(lab: string): number {
+  const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(`bgplab.${lab}.`));
+  let kib = 0;
+  for (const ns of namespaces) {
+    for (const pid of execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      try {
+        kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+  }
+  return kib / 1024;
+}
+
+async function seed(): Promise<void> {
+  const lab = 'bench-seed';
+  const s = session(lab);
+  await s.run('down');
+  const up: number[] = [];
+  const down: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    up.push(await timed(s, 'up'));
+    down.push(await timed(s, 'down'));
+  }
+  figures.push({ name: 'seed up (to converged)', unit: 'ms', runs: up, target: 2000 });
+  figures.push({ name: 'seed down', unit: 'ms', runs: down, target: 500 });
+  await timed(s, 'up');
+  const routes: number[] = [];
+  for (let i = 0; i < RUNS * 4; i++) routes.push(await timed(s, 'routes leaf0'));
+  figures.push({ name: 'routes leaf0 (command core)', unit: 'ms', runs: routes, target: 50 });
+  const check: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const o = await s.run('check');
+    if (!(o.result as CheckResult).ok) throw new Error('check failed on a converged lab');
+    check.push(o.durationMs);
+  }
+  figures.push({ name: 'check (12-pair ping matrix)', unit: 'ms', runs: check, target: 1000 });
+  try {
+    const { benchRepl } = await import('./repl-bench.js');
+    const r = await benchRepl(lab, RUNS);
+    figures.push({ name: 'REPL ready (prompt drawn, tmux)', unit: 'ms', runs: r.readyMs.all, target: r.targets.readyMs });
+    figures.push({ name: 'REPL routes leaf0 (Enter → drawn)', unit: 'ms', runs: r.answerMs.all, target: r.targets.answerMs });
+    // The same, typed the instant the prompt appears: the REPL is still warming up then.
+    const hasty = await benchRepl(lab, RUNS, 0);
+    figures.push({ name: '  … typed at once, no pause', unit: 'ms', runs: hasty.answerMs.all });
+  } catch (err) {
+    figures.push({ name: 'REPL', unit: 'ms', runs: [], note: `not measured: ${(err as Error).message}` });
+  }
+  await timed(s, 'down');
+}
+
+async function big(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bgp-lab-bench-topo-'));
+  const file = join(dir, 'big.yaml');
+  const gen = await session('bench-gen').run(['topo', 'generate', '--spines', '4', '--leaves', '8', '--nodes-per-rack', '4', '--out', file]);
+  if (gen.error) throw new Error(gen.error.message);
+  const lab = 'bench-big';
+  const s = session(lab, file);
+  await s.run('down');
+  const up: number[] = [];
+  const rss: number[] = [];
+  const runs = Math.max(3, Math.min(RUNS, 5));
+  for (let i = 0; i < runs; i++) {
+    up.push(await timed(s, 'up --timeout 120'));
+    rss.push(labRssMiB(lab));
+    await timed(s, 'down');
+  }
+  figures.push({ name: '4×8×4 up (to converged)', unit: 'ms', runs: up, target: 15000 });
+  figures.push({ name: '4×8×4 summed RSS', unit: 'MiB', runs: rss, target: 2048 });
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'seed') await seed();
+  if (!only || only === 'big') await big();
+  const rows = figures.map((f) => {
+    const st = f.runs.length ? stats(f.runs) : undefined;
+    return {
+      name: f.name,
+      unit: f.unit,
+      runs: f.runs.length,
+      median: st ? Math.round(st.median * 10) / 10 : undefined,
+      min: st ? Math.round(st.min * 10) / 10 : undefined,
+      max: st ? Math.round(st.max * 10) / 10 : undefined,
+      target: f.target,
+      met: st && f.target !== undefined ? st.median <= f.target : undefined,
+      note: f.note,
+    };
+  });
+  const w = Math.max(...rows.map((r) => r.name.length));
+  console.log(`${'figure'.padEnd(w)}  ${'median'.padStart(9)}  ${'min'.padStart(9)}  ${'max'.padStart(9)}  target`);
+  for (const r of rows) {
+    const f = (x?: number) => (x === undefined ? '-' : `${x} ${r.unit}`).padStart(9);
+    console.log(`${r.name.padEnd(w)}  ${f(r.median)}  ${f(r.min)}  ${f(r.max)}  ${r.target !== undefined ? `≤ ${r.target} ${r.unit} ${r.met ? '✓' : '✗'}` : ''}${r.note ? ` ${r.note}` : ''}`);
+  }
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  writeFileSync('bench-results.json', JSON.stringify({ at: new Date().toISOString(), loadavg: load, runs: RUNS, figures: rows }, null, 2));
+  console.log(`\n(load average ${load}; written to bench-results.json)`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,175 @@
+// A stand-in for Slack's Web API and response_url on 127.0.0.1: records every call and
+// answers like Slack ({ok:true, ts, channel}), including the files.uploadV2 sequence.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHmac } from 'node:crypto';
+
+export interface Call {
+  method: string;
+  body: Record<string, unknown>;
+  /** What the fake answered (ts of a posted message, …). */
+  reply: Record<string, unknown>;
+  at: number;
+}
+
+export class FakeSlack {
+  calls: Call[] = [];
+  private server?: Server;
+  private seq = 0;
+  base = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      req.on('end', () => {
+        const url = req.url ?? '/';
+        const method = url.startsWith('/api/') ? url.slice(5).split('?')[0]! : url.startsWith('/respond/') ? 'response_url' : url.startsWith('/upload/') ? 'upload' : url;
+        const body = parseBody(raw, String(req.headers['content-type'] ?? ''));
+        const reply = this.answer(method, body) as Record<string, unknown>;
+        this.calls.push({ method, body, reply, at: Date.now() });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(reply));
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  get apiUrl(): string {
+    return `${this.base}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.base}/respond/${id}`;
+  }
+
+  private answer(method: string, body: Record<string, unknown>): unknown {
+    const ts = `1700000000.${String(++this.seq).padStart(6, '0')}`;
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'bgp-lab' };
+      case 'chat.postMessage':
+        return { ok: true, ts, channel: body.channel, message: { ts, text: body.text } };
+      case 'chat.update':
+        return { ok: true, ts: body.ts, channel: body.channel };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: ts };
+      case 'files.getUploadURLExternal':
+        return { ok: true, upload_url: `${this.base}/upload/F${this.seq}`, file_id: `F${this.seq}` };
+      case 'files.completeUploadExternal':
+        return { ok: true, files: [{ id: 'F1', title: 'x' }] };
+      default:
+        return { ok: true };
+    }
+  }
+
+  of(method: string): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Every message text and block text of the recorded calls, for content assertions. */
+  textOf(calls: Call[]): string {
+    return calls.map((c) => `${c.body.text ?? ''}\n${JSON.stringify(c.body.blocks ?? '')}`).join('\n').replace(/\\n/g, '\n');
+  }
+
+  async waitFor(pred: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
+
+function parseBody(raw: string, type: string): Record<string, unknown> {
+  if (type.includes('application/json')) {
+    try {
+      return JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return { raw };
+    }
+  }
+  if (type.includes('x-www-form-urlencoded')) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of new URLSearchParams(raw)) {
+      try {
+        out[k] = k === 'blocks' || k === 'attachments' ? JSON.parse(v) : v;
+      } catch {
+        out[k] = v;
+      }
+    }
+    return out;
+  }
+  return { raw };
+}
+
+/** Slack's v0 signature: HMAC-SHA256 of `v0:timestamp:body` with the signing secret. */
+export function sign(secret: string, body: string, timestamp: number): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface Posted {
+  status: number;
+  ms: number;
+  body: string;
+}
+
+/** POSTs a signed (or deliberately mis-signed) request to the bot's /slack/events. */
+export async function postSigned(
+  port: number,
+  body: string,
+  opts: { secret: string; timestamp?: number; signature?: string; contentType?: string },
+): Promise<Posted> {
+  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': opts.contentType ?? 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': opts.signature ?? sign(opts.secret, body, timestamp),
+    },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, ms: performance.now() - started, body: text };
+}
+
+export function slashBody(o: { command: string; text: string; user: string; channel: string; responseUrl: string }): string {
+  return new URLSearchParams({
+    token: 'legacy',
+    team_id: 'T1',
+    team_domain: 'lab',
+    channel_id: o.channel,
+    channel_name: 'lab',
+    user_id: o.user,
+    user_name: o.user.toLowerCase(),
+    command: o.command,
+    text: o.text,
+    api_app_id: 'A1',
+    response_url: o.responseUrl,
+    trigger_id: '1.2.3',
+  }).toString();
+}
+
+/** A fake Slack and a real bot in HTTP mode on a free loopback port, wired together. */
+export async function startTestBot(secret: string, env: Record<string, string>): Promise<{ slack: FakeSlack; bot: import('../../bot/app.js').BotApp; port: number }> {
+  const [{ LogLevel }, { createBotApp }, { loadBotConfig }] = await Promise.all([import('@slack/bolt'), import('../../bot/app.js'), import('../../bot/config.js')]);
+  const slack = await new FakeSlack().start();
+  const config = loadBotConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_MODE: 'http',
+    BGP_LAB_BOT_PORT: '0',
+    SLACK_API_URL: slack.apiUrl,
+    ...env,
+  });
+  const bot = createBotApp(config, { logLevel: LogLevel.ERROR, log: () => {} });
+  return { slack, bot, port: (await bot.start()).port! };
+}

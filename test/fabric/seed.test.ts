@@ -1,0 +1,147 @@
+// The seed fabric, embedded: the seed's ECMP picture, all 8 sessions, the full check, and
+// the faults an operator meets (a spine's bgpd down, a wrong peerASN, a dead node agent).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, labName, ok, run, session } from '../helpers/lab.js';
+import type { CheckResult, PeersResult, RoutesResult } from '../../commands/results.js';
+import { EmbeddedDriver } from '../../lab/drivers/embedded/index.js';
+import { LocalRunner } from '../../lab/runners/local.js';
+import { nsName } from '../../lab/drivers/embedded/names.js';
+import { labDir } from '../../lab/drivers/index.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const lab = labName('seed');
+const s = session(lab);
+const driver = new EmbeddedDriver(lab, new LocalRunner());
+
+const hops = (r: RoutesResult, prefix: string) =>
+  r.routes.find((x) => x.prefix === prefix && x.selected)?.nexthops.map((n) => `${n.ip}@${n.interface}`).sort();
+
+beforeAll(async () => {
+  await ok(s, 'up');
+});
+afterAll(async () => {
+  await s.run('down');
+});
+
+describe('seed fabric', () => {
+  it('leaf0 reaches rack1 pods over both spines and rack0 pods over the nodes', async () => {
+    const r = await ok<RoutesResult>(s, 'routes leaf0');
+    for (const p of ['10.98.2.0/24', '10.98.3.0/24']) {
+      const route = r.routes.find((x) => x.prefix === p)!;
+      expect(route.protocol).toBe('bgp');
+      expect(route.selected).toBe(true);
+      expect(hops(r, p)).toEqual(['10.1.10.2@eth1', '10.1.12.2@eth2']);
+    }
+    expect(hops(r, '10.98.0.0/24')).toEqual(['10.1.5.10@eth3']);
+    expect(hops(r, '10.98.1.0/24')).toEqual(['10.1.5.11@eth3']);
+  });
+
+  it('routes --raw shows the vtysh text with both next hops', async () => {
+    const r = await ok<RoutesResult>(s, 'routes leaf0 --raw --protocol bgp');
+    expect(r.raw).toMatch(/B>\* 10\.98\.2\.0\/24 \[20\/0\] via 10\.1\.10\.2, eth1/);
+    expect(r.raw).toMatch(/\*\s+via 10\.1\.12\.2, eth2/);
+    expect(r.routes.every((x) => x.protocol === 'bgp')).toBe(true);
+  });
+
+  it('all 8 sessions are Established', async () => {
+    const p = await ok<PeersResult>(s, 'peers');
+    expect(p.peers).toHaveLength(8);
+    expect(p.peers.filter((x) => x.state === 'Established')).toHaveLength(8);
+    expect(p.ok).toBe(true);
+    const cp = p.peers.find((x) => x.router === 'cilium-bgp-control-plane')!;
+    expect(cp).toMatchObject({ localAs: 65005, peerAs: 65005, peerAddress: '10.1.5.1', kind: 'node' });
+  });
+
+  it('a node advertises its pod CIDR with itself as next hop and installs no BGP route', async () => {
+    const r = await ok<RoutesResult>(s, 'routes worker2');
+    expect(r.advertised).toEqual([{ prefix: '10.98.2.0/24', nexthop: '10.1.8.10', peers: ['10.1.8.1'] }]);
+    expect(r.routes.find((x) => x.prefix === '0.0.0.0/0')?.nexthops[0]?.ip).toBe('10.1.8.1');
+    expect(r.routes.some((x) => x.prefix === '10.98.0.0/24')).toBe(false);
+  });
+
+  it('check --http --nodeport passes', async () => {
+    const c = await ok<CheckResult>(s, 'check --http --nodeport');
+    expect(c.failed).toBe(0);
+    expect(c.ok).toBe(true);
+    expect(c.results.filter((r) => r.kind === 'ping')).toHaveLength(12);
+    expect(c.results.filter((r) => r.kind === 'http').every((r) => r.answer === r.to)).toBe(true);
+    expect(c.results.filter((r) => r.kind === 'nodeport')).toHaveLength(4);
+  });
+
+  it('check --capture shows cross-rack traffic on both spine links of leaf0', async () => {
+    const c = await ok<CheckResult>(s, 'check --http --capture leaf0:eth1,eth2');
+    expect(c.ok).toBe(true);
+    const icmp = c.capture!.packets.filter((p) => p.protocol === 'ICMP' || p.protocol === 'TCP');
+    expect(icmp.some((p) => p.interface === 'eth1')).toBe(true);
+    expect(icmp.some((p) => p.interface === 'eth2')).toBe(true);
+  });
+
+  it('trace names every hop from rack0 to rack1', async () => {
+    const t = await ok<{ ok: boolean; hops: { device?: string }[] }>(s, 'trace app-control-plane app-worker3');
+    expect(t.ok).toBe(true);
+    const path = t.hops.map((h) => h.device);
+    expect(path[0]).toBe('cilium-bgp-control-plane');
+    expect(path[1]).toBe('leaf0');
+    expect(['spine0', 'spine1']).toContain(path[2]);
+    expect(path.slice(3)).toEqual(['leaf1', 'cilium-bgp-worker3', 'app-worker3']);
+  });
+
+  it('spine0 bgpd down: leaf0 keeps one next hop for rack1 and check still passes', async () => {
+    const pid = readFileSync(`${labDir(lab)}/spine0/bgpd.pid`, 'utf8').trim();
+    process.kill(Number(pid), 'SIGKILL');
+    try {
+      await eventually(async () => {
+        const r = await ok<RoutesResult>(s, 'routes leaf0');
+        return hops(r, '10.98.2.0/24')?.join() === '10.1.12.2@eth2' && hops(r, '10.98.3.0/24')?.join() === '10.1.12.2@eth2';
+      });
+      const c = await ok<CheckResult>(s, 'check');
+      expect(c.ok).toBe(true);
+      const st = await ok<{ state: string; drift: string[] }>(s, 'status');
+      expect(st.state).toBe('degraded');
+      expect(st.drift.join('\n')).toMatch(/spine0: bgpd is not running/);
+    } finally {
+      await driver.startRouterDaemon('spine0', 'bgpd');
+    }
+    await eventually(async () => hops(await ok<RoutesResult>(s, 'routes leaf0'), '10.98.2.0/24')?.length === 2);
+  });
+
+  it('a wrong peerASN keeps that node down and check names it', async () => {
+    const dir = `${labDir(lab)}/cilium-bgp-worker2`;
+    const good = readFileSync(`${dir}/gobgpd.toml`, 'utf8');
+    const restart = async (conf: string) => {
+      writeFileSync(`${dir}/gobgpd.toml`, conf);
+      process.kill(Number(readFileSync(`${dir}/gobgpd.pid`, 'utf8').trim()), 'SIGKILL');
+      await driver.startAgent({ node: 'cilium-bgp-worker2', ns: nsName(lab, 'cilium-bgp-worker2'), dir, nodeIp: '10.1.8.10', announce: ['10.98.2.0/24'] });
+    };
+    await restart(good.replace('peer-as = 65008', 'peer-as = 65000'));
+    try {
+      const p = await eventually(async () => {
+        const peers = await ok<PeersResult>(s, 'peers');
+        return peers.peers.find((x) => x.router === 'cilium-bgp-worker2')?.state !== 'Established' ? peers : undefined;
+      });
+      expect(p.ok).toBe(false);
+      const c = (await run(s, 'check --from app-control-plane --to app-worker2 --wait 1'));
+      expect(c.exitCode).toBe(1);
+      const res = c.result as CheckResult;
+      expect(res.ok).toBe(false);
+      expect(res.results[0]!.diagnosis).toMatch(/cilium-bgp-worker2's BGP session to leaf1 is (Idle|Active|Connect|OpenSent|Down)/);
+    } finally {
+      await restart(good);
+    }
+    await eventually(async () => (await ok<PeersResult>(s, 'peers')).ok);
+  });
+
+  it("a dead node agent's pod CIDR disappears from the leaves", async () => {
+    const dir = `${labDir(lab)}/cilium-bgp-worker3`;
+    process.kill(Number(readFileSync(`${dir}/gobgpd.pid`, 'utf8').trim()), 'SIGKILL');
+    try {
+      await eventually(async () => {
+        const [l0, l1] = await Promise.all([ok<RoutesResult>(s, 'routes leaf0'), ok<RoutesResult>(s, 'routes leaf1')]);
+        return !l0.routes.some((r) => r.prefix === '10.98.3.0/24') && !l1.routes.some((r) => r.prefix === '10.98.3.0/24');
+      });
+    } finally {
+      await driver.startAgent({ node: 'cilium-bgp-worker3', ns: nsName(lab, 'cilium-bgp-worker3'), dir, nodeIp: '10.1.8.11', announce: ['10.98.3.0/24'] });
+    }
+    await eventually(async () => hops(await ok<RoutesResult>(s, 'routes leaf0'), '10.98.3.0/24')?.length === 2);
+  });
+});
