@@ -29,8 +29,10 @@ export function startCapture(driver: Driver, router: string, interfaces: string[
     let markReady!: () => void;
     readies.push(new Promise<void>((r) => (markReady = r)));
     const filter = opts.filter ? opts.filter.split(/\s+/).filter(Boolean) : [];
+    // --immediate-mode: without it libpcap hands packets over in 1 s batches, and a capture
+    // stopped right after a 100 ms check loses everything still in the buffer.
     return driver
-      .exec(router, ['tcpdump', '-i', iface, '-n', '-tt', '-l', '-c', String(opts.count), ...filter], {
+      .exec(router, ['tcpdump', '-i', iface, '-n', '-tt', '-l', '--immediate-mode', '-c', String(opts.count), ...filter], {
         timeoutMs: opts.seconds * 1000,
         signal: stopper.signal,
         killSignal: 'SIGINT',
