@@ -159,7 +159,7 @@ export function slashBody(o: { command: string; text: string; user: string; chan
 }
 
 /** A fake Slack and a real bot in HTTP mode on a free loopback port, wired together. */
-export async function startTestBot(secret: string, env: Record<string, string>): Promise<{ slack: FakeSlack; bot: import('../../bot/app.js').BotApp; port: number }> {
+export async function startTestBot(secret: string, env: Record<string, string>, opts: { throttleMs?: number } = {}): Promise<{ slack: FakeSlack; bot: import('../../bot/app.js').BotApp; port: number }> {
   const [{ LogLevel }, { createBotApp }, { loadBotConfig }] = await Promise.all([import('@slack/bolt'), import('../../bot/app.js'), import('../../bot/config.js')]);
   const slack = await new FakeSlack().start();
   const config = loadBotConfig({
@@ -170,6 +170,6 @@ export async function startTestBot(secret: string, env: Record<string, string>):
     SLACK_API_URL: slack.apiUrl,
     ...env,
   });
-  const bot = createBotApp(config, { logLevel: LogLevel.ERROR, log: () => {} });
+  const bot = createBotApp(config, { logLevel: LogLevel.ERROR, log: () => {}, throttleMs: opts.throttleMs });
   return { slack, bot, port: (await bot.start()).port! };
 }
