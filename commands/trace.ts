@@ -18,20 +18,30 @@ export default defineCommand({
     const podsPerNode = (await driver.record())?.podsPerNode;
     const from = resolvePod(ctx.topology, args.from, podsPerNode);
     const to = resolvePod(ctx.topology, args.to, podsPerNode);
-    const r = await driver.exec(from.name, ['traceroute', '-n', '-q', '1', '-w', '1', '-m', '12', to.ip], { signal: ctx.signal, timeoutMs: 20_000 });
+    const { parseTraceroute, mergeTraces } = await import('../lab/parsers/traceroute.js');
+    // Paris-traceroute style: one UDP flow (fixed ports, -U --sport) for every probe, so all hops
+    // lie on the one ECMP path that flow hashes to; a random source port per trace shows another
+    // path now and then. --sport implies one probe at a time: none is sent past the destination.
+    const sport = 33000 + Math.floor(Math.random() * 28000);
+    const argv = ['traceroute', '-n', '-U', `--sport=${sport}`, '-q', '1', '-w', '1', '-m', '12', to.ip];
+    const run = async () => parseTraceroute((await driver.exec(from.name, argv, { signal: ctx.signal, timeoutMs: 20_000 })).stdout);
+    let raw = await run();
+    // Linux limits ICMP errors to a burst of 6, then 1/s, per peer: a hop that was just asked
+    // may stay silent. One more pass a second later, on the same flow, fills those hops.
+    if (raw.some((h) => h.ip === '*') && !ctx.signal.aborted) {
+      await new Promise((r) => setTimeout(r, 1000));
+      raw = mergeTraces(raw, await run());
+    }
+    ctx.signal.throwIfAborted();
     const { ownerOfAddress } = await import('../lab/topology/model.js');
-    const hops = r.stdout
-      .split('\n')
-      .slice(1)
-      .map((line) => /^\s*(\d+)\s+(\S+)(?:\s+([\d.]+) ms)?/.exec(line))
-      .filter((m): m is RegExpExecArray => Boolean(m))
-      .map((m) => ({
-        hop: Number(m[1]),
-        ip: m[2]!,
-        // The first hop answers from the pod's gateway (link-local, like Cilium's cilium_host): the pod's node.
-        device: m[2] === '*' ? undefined : ownerOfAddress(ctx.topology, m[2]!)?.name ?? (m[1] === '1' && m[2]!.startsWith('169.254.') ? from.node : undefined),
-        rttMs: m[3] ? Number(m[3]) : undefined,
-      }));
-    return { ok: hops.at(-1)?.ip === to.ip, from: from.name, to: to.name, toIp: to.ip, hops };
+    const reached = raw.at(-1)?.ip === to.ip;
+    // Unanswered hops after the last answer are not path: the renderer says "no answer" instead.
+    const lastAnswer = raw.map((h) => h.ip !== '*').lastIndexOf(true);
+    const hops = raw.slice(0, lastAnswer + 1).map((h) => ({
+      ...h,
+      // The first hop answers from the pod's gateway (link-local, like Cilium's cilium_host): the pod's node.
+      device: h.ip === '*' ? undefined : ownerOfAddress(ctx.topology, h.ip)?.name ?? (h.hop === 1 && h.ip.startsWith('169.254.') ? from.node : undefined),
+    }));
+    return { ok: reached, from: from.name, to: to.name, toIp: to.ip, hops };
   },
 });

@@ -86,14 +86,23 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
   const veth = (aNs: string, aIf: string, bNs: string, bIf: string) =>
     linkBatch.push(`link add ${aIf} netns ${aNs} type veth peer name ${bIf} netns ${bNs}`);
 
-  // Routers: interfaces with their addresses and MTU; forwarding and L4 ECMP hashing on.
+  // Routers: interfaces with their addresses and MTU; forwarding and 5-tuple ECMP hashing.
   for (const r of topo.routers) {
     const p = nsPlan(r.name, 'router');
     for (const itf of r.interfaces) {
       p.ipBatch.push(`link set ${itf.name} mtu ${itf.mtu}`, `addr add ${itf.address} dev ${itf.name}`, `link set ${itf.name} up`);
     }
-    // New namespaces start with rp_filter off; forwarding and L4 ECMP hashing must be turned on.
-    p.sysctls.push('net.ipv4.ip_forward=1', 'net.ipv4.fib_multipath_hash_policy=1');
+    // New namespaces start with rp_filter off; forwarding and ECMP hashing must be set up.
+    // Hash on the 5-tuple (policy 3, fields 0x37: addresses, protocol, ports) as a switch ASIC
+    // does. Policy 1 would reuse the hash the sender's socket put on the skb (random per socket,
+    // kept across veths), so probes of one flow took both spines and trace mixed two paths.
+    // ICMP errors come from the interface the probe came in on, as routers answer traceroute.
+    p.sysctls.push(
+      'net.ipv4.ip_forward=1',
+      'net.ipv4.fib_multipath_hash_policy=3',
+      'net.ipv4.fib_multipath_hash_fields=0x0037',
+      'net.ipv4.icmp_errors_use_inbound_ifaddr=1',
+    );
   }
   for (const l of topo.links) {
     const [a, b] = l.endpoints.map((e) => e.split(':') as [string, string]);
