@@ -77,9 +77,11 @@ describe('seed fabric', () => {
   });
 
   it('trace names every hop from rack0 to rack1', async () => {
-    const t = await ok<{ ok: boolean; hops: { device?: string }[] }>(s, 'trace app-control-plane app-worker3');
+    const t = await ok<{ ok: boolean; hops: { device?: string; ip: string }[] }>(s, 'trace app-control-plane app-worker3');
     expect(t.ok).toBe(true);
     const path = t.hops.map((h) => h.device);
+    // One coherent ECMP path: leaf1 answers on its link to the spine the probes crossed.
+    expect(t.hops[3]!.ip).toBe(path[2] === 'spine0' ? '10.1.34.1' : '10.1.11.1');
     expect(path[0]).toBe('cilium-bgp-control-plane');
     expect(path[1]).toBe('leaf0');
     expect(['spine0', 'spine1']).toContain(path[2]);
