@@ -117,9 +117,12 @@ describe('seed fabric', () => {
     };
     await restart(good.replace('peer-as = 65008', 'peer-as = 65000'));
     try {
+      // The restarted agent is not Established at once, but leaf1 drops the old session and the
+      // withdrawal reaches leaf0 a few ms later: wait for both before checking traffic.
       const p = await eventually(async () => {
-        const peers = await ok<PeersResult>(s, 'peers');
-        return peers.peers.find((x) => x.router === 'cilium-bgp-worker2')?.state !== 'Established' ? peers : undefined;
+        const [peers, l0] = await Promise.all([ok<PeersResult>(s, 'peers'), ok<RoutesResult>(s, 'routes leaf0')]);
+        const down = peers.peers.find((x) => x.router === 'cilium-bgp-worker2')?.state !== 'Established';
+        return down && !l0.routes.some((r) => r.prefix === '10.98.2.0/24') ? peers : undefined;
       });
       expect(p.ok).toBe(false);
       const c = (await run(s, 'check --from app-control-plane --to app-worker2 --wait 1'));
