@@ -3,7 +3,7 @@
 // result object on stdout; progress and logs go to stderr. Exit: 0 ok, 1 failure, 2 bad input.
 import { Session, type LabTarget, type SessionOptions } from '../commands/execute.js';
 import { UsageError, describeError } from '../lab/errors.js';
-import { renderText, renderErrorText } from './render/text.js';
+import { outputWidth, renderText, renderErrorText } from './render/text.js';
 import { progressPrinter } from './render/progress.js';
 
 export interface GlobalOptions extends LabTarget {
@@ -107,7 +107,7 @@ export async function main(argv: string[]): Promise<void> {
   } else if (global.json) {
     process.stdout.write(JSON.stringify(outcome.result, null, 2) + '\n');
   } else {
-    const text = renderText(outcome.command!, outcome.result, { color: global.color ?? Boolean(process.stdout.isTTY), width: process.stdout.columns ?? 100 });
+    const text = renderText(outcome.command!, outcome.result, { color: global.color ?? Boolean(process.stdout.isTTY), width: outputWidth(process.stdout) });
     if (text) process.stdout.write(text + '\n');
   }
   process.exitCode = outcome.exitCode;

@@ -10,7 +10,7 @@ export function renderLines(r: RenderResult): Line[] {
       ? `kubectl apply -f ${r.outDir}/clabernetes.yaml`
       : `cd ${r.outDir} && ./1-setup-k8s.sh && ./2-setup-clab.sh && ./3-install-cilium.sh && ./4-enable-bgp-peer.sh`;
   return [
-    [seg(`${r.files.length} files`, { bold: true }), seg(` in ${r.outDir} (${r.target}, Cilium ${r.ciliumVersion})`)],
+    [seg(`${r.files.length} files`, { bold: true }), seg(` in ${r.outDir} (${r.target === 'lab' ? 'kind + containerlab' : r.target}, Cilium ${r.ciliumVersion})`)],
     ...table(['file', 'kind', 'size'], rows),
     [],
     [seg('next: ', { dim: true }), seg(next)],

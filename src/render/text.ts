@@ -9,6 +9,14 @@ export interface TextOptions {
   width: number;
 }
 
+/**
+ * The width to lay text out for: the terminal's, or when output goes to a pipe or file,
+ * $COLUMNS or 160, so a script or a log gets whole lines instead of ones cut at 100.
+ */
+export function outputWidth(out: { columns?: number; isTTY?: boolean }): number {
+  return out.isTTY && out.columns ? out.columns : Number(process.env.COLUMNS) || 160;
+}
+
 export function renderText(command: string, result: unknown, opts: TextOptions): string {
   const r = textRenderers[command];
   if (r) return r(result as never, opts);

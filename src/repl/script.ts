@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import type { GlobalOptions } from '../cli.js';
 import { sessionOptions } from '../cli.js';
 import { Session } from '../../commands/execute.js';
-import { renderErrorText, renderText } from '../render/text.js';
+import { outputWidth, renderErrorText, renderText } from '../render/text.js';
 import { progressPrinter } from '../render/progress.js';
 
 export async function runScript(global: GlobalOptions, input: NodeJS.ReadableStream = process.stdin): Promise<void> {
@@ -14,7 +14,7 @@ export async function runScript(global: GlobalOptions, input: NodeJS.ReadableStr
   process.once('SIGINT', onSigint);
   let exitCode = 0;
   const out = process.stdout;
-  const opts = { color: global.color ?? false, width: out.columns ?? 100 };
+  const opts = { color: global.color ?? false, width: outputWidth(out) };
   for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
