@@ -24,10 +24,11 @@ export default defineCommand({
     const r = resolveDevice(ctx.topology, args.router, ['router']);
     const ifaces = resolveInterfaces(ctx.topology, r.name, args.interfaces);
     const driver = await ctx.driver();
-    const { startCapture } = await import('../lab/inspect/capture.js');
+    const [{ startCapture }, { ownerOfAddress }] = await Promise.all([import('../lab/inspect/capture.js'), import('../lab/topology/model.js')]);
+    const nameOf = (ip: string) => ownerOfAddress(ctx.topology, ip)?.name;
     ctx.progress({ type: 'step', id: 'capture', label: `Capturing on ${r.name} ${ifaces.join(',')} (${args.seconds} s or ${args.count} packets)`, state: 'running' });
     const started = performance.now();
-    const result = await startCapture(driver, r.name, ifaces, { count: args.count, seconds: args.seconds, filter: args.filter, signal: ctx.signal }).done;
+    const result = await startCapture(driver, r.name, ifaces, { count: args.count, seconds: args.seconds, filter: args.filter, signal: ctx.signal, nameOf }).done;
     ctx.progress({ type: 'step', id: 'capture', label: `Captured ${result.packets.length} packets`, state: 'ok', elapsedMs: performance.now() - started });
     return result;
   },

@@ -34,8 +34,9 @@ export default defineCommand({
     if (args.capture) {
       const [router, ifaces] = args.capture.split(':') as [string, string];
       const r = resolveDevice(ctx.topology, router, ['router']);
-      const { startCapture } = await import('../lab/inspect/capture.js');
-      capture = startCapture(driver, r.name, resolveInterfaces(ctx.topology, r.name, ifaces), { count: 1000, seconds: 30, signal: ctx.signal });
+      const [{ startCapture }, { ownerOfAddress }] = await Promise.all([import('../lab/inspect/capture.js'), import('../lab/topology/model.js')]);
+      const nameOf = (ip: string) => ownerOfAddress(ctx.topology, ip)?.name;
+      capture = startCapture(driver, r.name, resolveInterfaces(ctx.topology, r.name, ifaces), { count: 1000, seconds: 30, signal: ctx.signal, nameOf });
       await capture.ready;
     }
     if (!rec) throw new UsageError(`lab ${ctx.lab} is not up`, 'run `bgp-lab up`');

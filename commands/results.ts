@@ -119,11 +119,27 @@ export interface CapturedPacket {
   length?: number;
 }
 
+/**
+ * One conversation between two addresses (BGP aside), and which interface carried each
+ * direction: the seed's ECMP picture, where requests and replies take different spine links.
+ */
+export interface CaptureConversation {
+  /** The address that sent first, and the other. */
+  a: string;
+  b: string;
+  aName?: string;
+  bName?: string;
+  /** Packets a → b and b → a, per interface. */
+  aToB: Record<string, number>;
+  bToA: Record<string, number>;
+}
+
 export interface CaptureResult {
   router: string;
   interfaces: string[];
   packets: CapturedPacket[];
   perInterface: Record<string, number>;
+  conversations: CaptureConversation[];
   cancelled?: boolean;
 }
 

@@ -1,17 +1,23 @@
 // `check`: a pod × pod matrix per probe kind (✓/✗), then each failure with its diagnosis.
 import type { CheckResult, PingResult } from '../../commands/results.js';
 import { codeSections, context, esc, section, type SlackMessage } from './blocks.js';
+import { captureSummaryBlocks } from './misc.js';
 
-function matrix(pods: string[], results: PingResult[]): string[] {
-  const idx = new Map(pods.map((p, i) => [p, i + 1]));
-  const w = String(pods.length).length + 1;
+/**
+ * Rows: who probed; columns numbered. For ping and HTTP the pods are both, and a column's
+ * number is its row's; NodePort probes nodes, listed under the matrix with their numbers.
+ */
+function matrix(froms: string[], tos: string[], results: PingResult[]): string[] {
+  const square = froms.length === tos.length && froms.every((f, i) => f === tos[i]);
+  const w = String(tos.length).length + 1;
   const cell = (from: string, to: string) => {
     const r = results.find((x) => x.from === from && x.to === to);
     return (r ? (r.ok ? '✓' : '✗') : '·').padEnd(w);
   };
-  const name = Math.max(...pods.map((p) => p.length), 4);
-  const lines = [`${'from\\to'.padEnd(name + w + 1)}${pods.map((_, i) => String(i + 1).padEnd(w)).join('')}`];
-  for (const from of pods) lines.push(`${String(idx.get(from)).padStart(w - 1)} ${from.padEnd(name)} ${pods.map((to) => cell(from, to)).join('')}`.trimEnd());
+  const name = Math.max(...froms.map((p) => p.length), 4);
+  const lines = [`${'from\\to'.padEnd(name + w + 1)}${tos.map((_, i) => String(i + 1).padEnd(w)).join('')}`];
+  froms.forEach((from, i) => lines.push(`${(square ? String(i + 1) : '').padStart(w - 1)} ${from.padEnd(name)} ${tos.map((to) => cell(from, to)).join('')}`.trimEnd()));
+  if (!square) lines.push(...tos.map((to, i) => `${String(i + 1).padStart(w - 1)} ${to}`));
   return lines;
 }
 
@@ -22,10 +28,14 @@ export function renderCheck(r: CheckResult): SlackMessage {
   ];
   const fullLines: string[] = [];
   for (const kind of kinds) {
-    const m = matrix(r.pods, r.results.filter((x) => x.kind === kind));
+    const results = r.results.filter((x) => x.kind === kind);
+    const tos = kind === 'nodeport' ? [...new Set(results.map((x) => x.to))] : r.pods;
+    const froms = kind === 'nodeport' ? [...new Set(results.map((x) => x.from))] : r.pods;
+    const m = matrix(froms, tos, results);
     fullLines.push(`${kind}:`, ...m, '');
     blocks.push(context(`*${kind}*`), ...codeSections([m], 1).blocks);
   }
+  if (r.capture) blocks.push(...captureSummaryBlocks(r.capture));
   const failures = r.results.filter((x) => !x.ok);
   const failLines = failures.map((f) => `✗ ${f.kind} ${f.from} → ${f.to} (${f.toIp})${f.diagnosis ? `: ${f.diagnosis}` : ''}`);
   fullLines.push(...failLines);

@@ -5,7 +5,8 @@ import type { HelpResult } from '../../commands/help.js';
 import type { TopoShowResult } from '../../commands/topo-show.js';
 import type { AuditResult } from '../../commands/audit.js';
 import type { ErrorInfo } from '../../lab/errors.js';
-import { codeSections, context, esc, section, table, type SlackMessage } from './blocks.js';
+import { codeSections, context, esc, section, table, type KnownBlock, type SlackMessage } from './blocks.js';
+import { conversationRows } from '../../src/render/capture.js';
 
 function cutNote(total: number, shown: number, what: string): SlackMessage['blocks'] {
   return total > shown ? [context(`…${total - shown} more ${what}: the full result is attached`)] : [];
@@ -19,13 +20,22 @@ export function renderTrace(r: TraceResult): SlackMessage {
   };
 }
 
+/** Packets per interface and which link each direction of a conversation took (the seed's ECMP picture). */
+export function captureSummaryBlocks(r: CaptureResult): KnownBlock[] {
+  const head = section(`*capture on ${esc(r.router)}*${r.cancelled ? ' (stopped)' : ''} — ${Object.entries(r.perInterface).map(([i, n]) => `${esc(i)}: ${n}`).join(', ') || 'no packets'}`);
+  const conv = conversationRows(r);
+  if (!conv.rows.length) return [head];
+  const packed = codeSections(table(conv.rows).map((l) => [l]), 1);
+  return [head, ...packed.blocks, ...cutNote(conv.rows.length, packed.shownGroups, 'conversations'), ...(conv.summary ? [context(esc(conv.summary))] : [])];
+}
+
 export function renderCapture(r: CaptureResult): SlackMessage {
   const lines = r.packets.map((p) => `${p.time} ${p.interface} ${p.src} > ${p.dst} ${p.protocol} ${p.summary}`);
   const packed = codeSections(lines.map((l) => [l]), 2);
   return {
     text: `capture on ${r.router}: ${r.packets.length} packets`,
     blocks: [
-      section(`*capture on ${esc(r.router)}*${r.cancelled ? ' (stopped)' : ''} — ${Object.entries(r.perInterface).map(([i, n]) => `${esc(i)}: ${n}`).join(', ') || 'no packets'}`),
+      ...captureSummaryBlocks(r),
       ...(lines.length ? packed.blocks : []),
       ...cutNote(lines.length, packed.shownGroups, 'packets'),
     ],

@@ -1,7 +1,7 @@
 // tcpdump inside a router's namespace, one per interface, bounded by count and time;
 // cancellable, and startable around a check so the ECMP picture of the seed shows up.
 import type { Driver } from '../drivers/types.js';
-import type { CaptureResult, CapturedPacket } from '../../commands/results.js';
+import type { CaptureConversation, CaptureResult, CapturedPacket } from '../../commands/results.js';
 import { parseTcpdumpLine } from '../parsers/tcpdump.js';
 
 export interface CaptureOptions {
@@ -9,6 +9,8 @@ export interface CaptureOptions {
   seconds: number;
   filter?: string;
   signal?: AbortSignal;
+  /** Names addresses in the conversation summary (pods, nodes, routers). */
+  nameOf?: (ip: string) => string | undefined;
 }
 
 export interface RunningCapture {
@@ -49,7 +51,8 @@ export function startCapture(driver: Driver, router: string, interfaces: string[
     const bad = results.find((r) => r.exitCode !== 0 && !r.timedOut && !r.cancelled && !/packets captured/.test(r.stderr));
     if (bad && !packets.length) throw new Error(`tcpdump on ${router}: ${bad.stderr.trim().split('\n').pop()}`);
     const perInterface = Object.fromEntries(interfaces.map((i) => [i, packets.filter((p) => p.interface === i).length]));
-    return { router, interfaces, packets: packets.sort((a, b) => a.time.localeCompare(b.time)), perInterface, cancelled: Boolean(opts.signal?.aborted) || undefined };
+    packets.sort((a, b) => a.time.localeCompare(b.time));
+    return { router, interfaces, packets, perInterface, conversations: conversations(packets, opts.nameOf), cancelled: Boolean(opts.signal?.aborted) || undefined };
   });
   return {
     ready: Promise.all(readies).then(() => undefined),
@@ -59,4 +62,19 @@ export function startCapture(driver: Driver, router: string, interfaces: string[
       return done;
     },
   };
+}
+
+/** Packets grouped by address pair (ports dropped, BGP left out), each direction per interface. */
+export function conversations(packets: CapturedPacket[], nameOf?: (ip: string) => string | undefined): CaptureConversation[] {
+  const host = (endpoint: string) => endpoint.split(':')[0]!;
+  const byPair = new Map<string, CaptureConversation>();
+  for (const p of packets) {
+    if (p.protocol === 'BGP') continue;
+    const [src, dst] = [host(p.src), host(p.dst)];
+    const c = byPair.get(`${src} ${dst}`) ?? byPair.get(`${dst} ${src}`) ?? { a: src, b: dst, aName: nameOf?.(src), bName: nameOf?.(dst), aToB: {}, bToA: {} };
+    byPair.set(`${c.a} ${c.b}`, c);
+    const side = src === c.a ? c.aToB : c.bToA;
+    side[p.interface] = (side[p.interface] ?? 0) + 1;
+  }
+  return [...byPair.values()];
 }

@@ -1,7 +1,27 @@
 // `capture`: packets grouped per interface, so ECMP shows as traffic split across links.
-import type { CaptureResult } from '../../commands/results.js';
-import { linesToText, seg, type Line } from './lines.js';
+import type { CaptureConversation, CaptureResult } from '../../commands/results.js';
+import { linesToText, seg, table, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
+
+const perLink = (counts: Record<string, number>) =>
+  Object.entries(counts).map(([iface, n]) => `${iface} ×${n}`).join(', ') || '–';
+
+/**
+ * Which link each direction of a conversation took, as columns: `a ⇄ b  → eth2 ×3  ← eth1 ×3`,
+ * then how many went out on one link and came back on another. Shared with the Slack renderer.
+ */
+export function conversationRows(r: CaptureResult): { rows: string[][]; summary?: string } {
+  const convs = r.conversations ?? [];
+  if (!convs.length || r.interfaces.length < 2) return { rows: [] };
+  const name = (ip: string, n?: string) => n ?? ip;
+  const rows = convs
+    .map((c: CaptureConversation) => [`${name(c.a, c.aName)} ⇄ ${name(c.b, c.bName)}`, `→ ${perLink(c.aToB)}`, `← ${perLink(c.bToA)}`])
+    .sort((x, y) => x[0]!.localeCompare(y[0]!));
+  const both = convs.filter((c) => Object.keys(c.aToB).length && Object.keys(c.bToA).length);
+  const split = both.filter((c) => Object.keys(c.aToB).some((i) => !(i in c.bToA)) || Object.keys(c.bToA).some((i) => !(i in c.aToB)));
+  const summary = both.length ? `${split.length} of ${both.length} two-way conversations came back on another link than they went out (ECMP hashes each direction on its own)` : undefined;
+  return { rows, summary };
+}
 
 export function captureLines(r: CaptureResult, perIface = 20): Line[] {
   const total = r.packets.length;
@@ -9,6 +29,12 @@ export function captureLines(r: CaptureResult, perIface = 20): Line[] {
     seg(`capture on ${r.router} ${r.interfaces.join(', ')}: ${total} packet${total === 1 ? '' : 's'}`, { bold: true }),
     seg(r.cancelled ? ' (stopped early)' : '', { color: 'yellow' }),
   ]];
+  const conv = conversationRows(r);
+  if (conv.rows.length) {
+    lines.push([seg('links per conversation (→ first sender to its peer, ← back):', { dim: true })]);
+    lines.push(...table(['', '', ''], conv.rows.map((row) => [seg(`  ${row[0]}`), seg(row[1]!, { color: 'cyan' }), seg(row[2]!, { color: 'magenta' })])).slice(1));
+    if (conv.summary) lines.push([seg(`  ${conv.summary}`, { dim: true })]);
+  }
   for (const iface of r.interfaces) {
     const pkts = r.packets.filter((p) => p.interface === iface);
     const count = r.perInterface[iface] ?? pkts.length;

@@ -73,5 +73,6 @@ export function downLines(r: DownResult): Line[] {
 }
 
 export const statusText = (r: StatusResult, o: TextOptions) => linesToText(statusLines(r), o);
-export const upText = (r: UpResult, o: TextOptions) => linesToText(upLines(r), o);
+// A plan is read to be checked and copied: its commands are never cut to the terminal width.
+export const upText = (r: UpResult, o: TextOptions) => linesToText(upLines(r), r.dryRun ? { ...o, width: Infinity } : o);
 export const downText = (r: DownResult, o: TextOptions) => linesToText(downLines(r), o);

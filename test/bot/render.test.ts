@@ -1,6 +1,7 @@
 // Block Kit renderers against Slack's limits: 3000 characters per text, 50 blocks, and a
 // cut result always carries the rest as an attachment.
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import type { RoutesResult, CheckResult, PeersResult } from '../../commands/results.js';
 import { renderResult, renderError } from '../../bot/render/index.js';
 import { routeLines } from '../../bot/render/routes.js';
@@ -85,6 +86,20 @@ describe('slack renderers', () => {
     expect(all).toContain('✓');
     expect(all).toMatch(/1 web-a +· +✓ +✗/);
     expect(all).toContain('leaf0 has no route to 10.244.2.0/24');
+  });
+
+  it('renders a real check --http --nodeport --capture: NodePort by node, and the links each direction took', () => {
+    const r = JSON.parse(readFileSync(new URL('../repl/fixtures/check-capture.json', import.meta.url), 'utf8')) as CheckResult;
+    const msg = renderResult('check', r);
+    expectWithinLimits(msg);
+    const all = texts(msg).join('\n');
+    // NodePort probes nodes, not pods: one row for the client, a ✓ per node, the nodes numbered.
+    const nodeport = all.split('*nodeport*')[1]!;
+    expect(nodeport).toMatch(/app-control-plane +✓ +✓ +✓ +✓/);
+    expect(nodeport).toMatch(/4 cilium-bgp-worker3/);
+    expect(all).toMatch(/\*capture on leaf0\* — eth1: \d+, eth2: \d+/);
+    expect(all).toMatch(/app-control-plane ⇄ app-worker2 +→ eth\d/);
+    expect(all).toMatch(/two-way conversations came back on another link/);
   });
 
   it('renders peers with their state', () => {

@@ -74,6 +74,9 @@ describe('seed fabric', () => {
     const icmp = c.capture!.packets.filter((p) => p.protocol === 'ICMP' || p.protocol === 'TCP');
     expect(icmp.some((p) => p.interface === 'eth1')).toBe(true);
     expect(icmp.some((p) => p.interface === 'eth2')).toBe(true);
+    // Every cross-rack pod pair is a conversation seen both ways on leaf0's spine links.
+    const crossRack = c.capture!.conversations.filter((cv) => /app-(control-plane|worker)$/.test(cv.aName ?? '') !== /app-(control-plane|worker)$/.test(cv.bName ?? ''));
+    expect(crossRack.filter((cv) => Object.keys(cv.aToB).length && Object.keys(cv.bToA).length).length).toBeGreaterThanOrEqual(4);
   });
 
   it('trace names every hop from rack0 to rack1', async () => {

@@ -121,4 +121,12 @@ describe('other results', () => {
     expect(renderText('capture', cap, plain)).toContain(`capture on leaf0 eth1, eth2: ${cap.packets.length} packets`);
     expect(frame(<ResultView command="capture" result={cap} width={120} />)).toMatch(/eth1 +\d+ packets/);
   });
+  it("check --capture shows which spine link each direction took (the seed's ECMP picture)", () => {
+    const c = fixture<CheckResult>('check-capture');
+    const text = renderText('check', c, plain);
+    expect(text).toContain('*** NodePort: testing the service through every node');
+    // A cross-rack conversation: requests out on one spine link, replies back on the other.
+    expect(text).toMatch(/app-control-plane ⇄ app-worker2 +→ eth\d ×\d+.* +← eth\d ×\d+/);
+    expect(text).toMatch(/\d+ of \d+ two-way conversations came back on another link than they went out/);
+  });
 });
