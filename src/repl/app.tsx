@@ -43,7 +43,7 @@ const CANCEL_GRACE_MS = 500;
 
 export function App({ session, specs, history, up, onExit }: AppProps) {
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  const { stdout, write } = useStdout();
   const [width, setWidth] = useState(stdout.columns || 100);
   const [entries, setEntries] = useState<Entry[]>([]);
   const [mode, setMode] = useState<Mode>({ kind: 'prompt' });
@@ -131,9 +131,17 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     push({ kind: 'outcome', outcome: o, width, states: states.current });
   };
 
+  // Erase the screen and its scrollback, as `clear` does. Through Ink's write, which takes
+  // its live area (the prompt) off first and draws it again after.
+  const clearScreen = () => write('\x1b[2J\x1b[3J\x1b[H');
+
   async function execute(raw: string) {
     const line = raw.trim();
     setHint('');
+    if (line === 'clear') {
+      history.add(line);
+      return clearScreen();
+    }
     push({ kind: 'echo', label, line });
     if (!line) return;
     history.add(line);
@@ -251,6 +259,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
             onSubmit={(l) => void execute(l)}
             onInterrupt={onInterrupt}
             onEof={quit}
+            onClear={clearScreen}
           />
           {hint ? <Text dimColor>{hint}</Text> : null}
         </Box>

@@ -18,10 +18,12 @@ interface Props {
   /** Ctrl-C; `empty` when the line was already empty. */
   onInterrupt(empty: boolean): void;
   onEof(): void;
+  /** Ctrl-L: clear the screen, keep the line being typed. */
+  onClear(): void;
   width: number;
 }
 
-export function PromptInput({ label, history, complete, onSubmit, onInterrupt, onEof, width }: Props) {
+export function PromptInput({ label, history, complete, onSubmit, onInterrupt, onEof, onClear, width }: Props) {
   // Text and cursor live in a ref so one chunk of input (tmux, paste: "rou\t") can be
   // applied key by key without waiting for React to re-render.
   const ed = useRef({ text: '', cursor: 0 });
@@ -128,6 +130,7 @@ export function PromptInput({ label, history, complete, onSubmit, onInterrupt, o
       setSearch({ query: '', index: -1 });
       return;
     }
+    if (key.ctrl && input === 'l') return onClear();
     if (key.ctrl && input === 'd') {
       if (!text) onEof();
       else set(text.slice(0, cursor) + text.slice(cursor + 1), cursor);

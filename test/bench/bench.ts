@@ -88,6 +88,10 @@ async function seed(): Promise<void> {
   } catch (err) {
     figures.push({ name: 'REPL', unit: 'ms', runs: [], note: `not measured: ${(err as Error).message}` });
   }
+  const { benchBot } = await import('./bot-bench.js');
+  const bot = await benchBot(lab, RUNS * 2);
+  figures.push({ name: 'Slack ack (/routes leaf0 → HTTP 200)', unit: 'ms', runs: bot.ackMs, target: 300 });
+  figures.push({ name: 'Slack answer posted (slash → chat.postMessage)', unit: 'ms', runs: bot.answerMs });
   await timed(s, 'down');
 }
 

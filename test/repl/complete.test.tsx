@@ -52,14 +52,15 @@ describe('history', () => {
 describe('prompt line', () => {
   const setup = () => {
     const submitted: string[] = [];
+    const cleared: number[] = [];
     const history = new History(join(mkdtempSync(join(tmpdir(), 'repl-hist-')), 'history'));
     history.add('routes leaf0');
     history.add('peers --all');
     const ui = render(
       <PromptInput label={{ text: 'lab ›' }} history={history} width={100} complete={(t) => complete(t, commands, topo)}
-        onSubmit={(l) => submitted.push(l)} onInterrupt={() => {}} onEof={() => {}} />,
+        onSubmit={(l) => submitted.push(l)} onInterrupt={() => {}} onEof={() => {}} onClear={() => cleared.push(1)} />,
     );
-    return { ui, submitted };
+    return { ui, submitted, cleared };
   };
   it('Tab completes, a second Tab lists the candidates, Enter submits', async () => {
     const { ui, submitted } = setup();
@@ -105,5 +106,15 @@ describe('prompt line', () => {
     ui.stdin.write('\r');
     await tick();
     expect(submitted).toEqual(['routes leaf0']);
+  });
+  it('Ctrl-L clears the screen and keeps the line being typed', async () => {
+    const { ui, cleared } = setup();
+    await tick();
+    ui.stdin.write('peers');
+    await tick();
+    ui.stdin.write('\x0c');
+    await tick();
+    expect(cleared).toHaveLength(1);
+    expect(ui.lastFrame()).toContain('lab › peers');
   });
 });
