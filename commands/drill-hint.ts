@@ -11,12 +11,11 @@ export default defineCommand({
   async handler(_args, ctx): Promise<DrillHintResult> {
     const { requireDrill } = await import('../lab/drills/run.js');
     const { findScenario } = await import('../lab/drills/index.js');
-    const { writeDrill } = await import('../lab/state/drill-state.js');
-    const s = await requireDrill(ctx.lab);
-    const hints = findScenario(s.id).hints(s.fault);
+    const { updateDrill } = await import('../lab/state/drill-state.js');
+    const running = await requireDrill(ctx.lab);
+    const hints = findScenario(running.id).hints(running.fault);
     // After the last hint, asking again repeats it without counting.
-    s.hintsUsed = Math.min(hints.length, s.hintsUsed + 1);
-    await writeDrill(s);
+    const s = (await updateDrill(ctx.lab, (d) => void (d.hintsUsed = Math.min(hints.length, d.hintsUsed + 1)))) ?? running;
     return { number: s.hintsUsed, total: hints.length, hint: hints[s.hintsUsed - 1]! };
   },
 });

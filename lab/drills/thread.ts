@@ -1,6 +1,6 @@
 // A drill driven from Slack lives in one thread: the page starts it, and hints, checks and
 // the end report are posted as replies to it. The thread is kept in the drill state.
-import { readDrill, writeDrill } from '../state/drill-state.js';
+import { readDrill, updateDrill } from '../state/drill-state.js';
 
 const IN_THREAD = new Set(['drill status', 'drill hint', 'drill check', 'drill end']);
 
@@ -13,8 +13,5 @@ export async function drillThreadFor(lab: string, command: string | undefined, c
 
 /** After `drill start` was posted: its message (or the thread it was asked in) becomes the drill's thread. */
 export async function rememberDrillThread(lab: string, channel: string, ts: string | undefined): Promise<void> {
-  const d = await readDrill(lab);
-  if (!d || !ts) return;
-  d.thread = { channel, ts };
-  await writeDrill(d);
+  if (ts) await updateDrill(lab, (d) => void (d.thread = { channel, ts }));
 }

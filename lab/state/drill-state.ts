@@ -1,6 +1,6 @@
 // The running drill of a lab, if any (one at a time per lab). Kept with the tool's state
 // so every surface (REPL prompt, Slack thread, status) sees the same drill.
-import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateDir } from '../paths.js';
 import type { Topology } from '../topology/schema.js';
@@ -73,9 +73,44 @@ export async function readDrill(lab: string): Promise<DrillState | undefined> {
   }
 }
 
+/** Whole-state write, atomic (temp file + rename): a reader never sees half a file. */
 export async function writeDrill(state: DrillState): Promise<void> {
   await mkdir(join(stateDir(), 'drills'), { recursive: true });
-  await writeFile(file(state.lab), JSON.stringify(state, null, 2));
+  const tmp = `${file(state.lab)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, JSON.stringify(state, null, 2));
+  await rename(tmp, file(state.lab));
+}
+
+/**
+ * Read-modify-write of the running drill under a per-lab lock file. The drill is shared by
+ * processes and surfaces at once (a Slack `router restart` while `drill check` waits): a plain
+ * read then write lost the other's change. Returns the updated state, or undefined (no drill).
+ */
+export async function updateDrill(lab: string, mutate: (s: DrillState) => void): Promise<DrillState | undefined> {
+  await mkdir(join(stateDir(), 'drills'), { recursive: true });
+  const lock = `${file(lab)}.lock`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await (await open(lock, 'wx')).close();
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A holder that died mid-update leaves its lock behind: older than any update takes, it is stale.
+      const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
+      if (age > 5_000 || Date.now() > deadline) await rm(lock, { force: true });
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  try {
+    const d = await readDrill(lab);
+    if (!d) return undefined;
+    mutate(d);
+    await writeDrill(d);
+    return d;
+  } finally {
+    await rm(lock, { force: true });
+  }
 }
 
 export async function clearDrill(lab: string): Promise<void> {
@@ -84,10 +119,8 @@ export async function clearDrill(lab: string): Promise<void> {
 
 /** Operator commands call this: during a drill, what was done and when is part of the report. */
 export async function noteAction(lab: string, line: string, user: string): Promise<void> {
-  const d = await readDrill(lab);
-  if (!d) return;
-  d.actions = [...(d.actions ?? []), { at: new Date().toISOString(), line, user }];
-  await writeDrill(d);
+  const at = new Date().toISOString();
+  await updateDrill(lab, (d) => void (d.actions = [...(d.actions ?? []), { at, line, user }]));
 }
 
 function scoresFile(): string {
