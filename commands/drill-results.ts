@@ -3,6 +3,7 @@
 import type { CheckResult } from './results.js';
 import type { DrillAction, ScoreEntry } from '../lab/state/drill-state.js';
 import type { ProberReport } from '../lab/drills/prober.js';
+import type { TimelineEntry } from '../lab/drills/timeline.js';
 
 export interface DrillListResult {
   scenarios: { id: string; title: string }[];
@@ -74,6 +75,8 @@ export interface DrillEndResult {
   restored: string[];
   /** Differences from the pre-drill baseline after restore; empty when the lab is back. */
   diff: string[];
+  /** Fault, commands, outages (with the phase they began in), resolution and restore, in time order. */
+  timeline: TimelineEntry[];
   durationMs: number;
 }
 

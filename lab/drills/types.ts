@@ -15,8 +15,11 @@ export interface DrillCtx {
 
 export interface FixVerdict {
   fixed: boolean;
-  /** What the scenario's own test saw, one line. */
+  /** What the scenario's own test saw, one line. Names the fault: shown once fixed only. */
   detail: string;
+  /** How many of the scenario's conditions held (in order, up to the first that did not). */
+  met?: number;
+  total?: number;
 }
 
 export interface Scenario<F extends Fault = Fault> {

@@ -57,6 +57,6 @@ export async function reaches(ctx: DrillCtx, t: Topology, fromNode: string, toNo
 
 /** All of `checks` must hold; the verdict names the first that does not. */
 export async function verdict(checks: [string, () => Promise<boolean>][]): Promise<FixVerdict> {
-  for (const [what, test] of checks) if (!(await test())) return { fixed: false, detail: `not yet: ${what}` };
-  return { fixed: true, detail: checks.map(([w]) => w).join('; ') };
+  for (const [i, [what, test]] of checks.entries()) if (!(await test())) return { fixed: false, detail: `not yet: ${what}`, met: i, total: checks.length };
+  return { fixed: true, detail: checks.map(([w]) => w).join('; '), met: checks.length, total: checks.length };
 }

@@ -2,6 +2,7 @@
 // report — cause, fix, when traffic broke and came back (prober), convergence, score.
 import type { DrillCheckResult, DrillEndResult, DrillHintResult, DrillListResult, DrillScoresResult, DrillStartResult, DrillStatusResult } from '../../commands/drill-results.js';
 import type { ProberReport } from '../../lab/drills/prober.js';
+import type { TimelineEntry } from '../../lab/drills/timeline.js';
 import { linesToText, ms, seg, table, type Line } from './lines.js';
 import { checkText } from './check.js';
 import type { TextOptions } from './text.js';
@@ -50,6 +51,30 @@ export function drillCheckText(r: DrillCheckResult, o: TextOptions): string {
   return `${linesToText(head, o)}\n${checkText(r.check, o)}`;
 }
 
+const PHASE = { incident: 'during the incident', 'after-fix': 'after the last command', restore: 'during the restore' };
+
+/** One row per timeline entry: [time, what]. Shared with the Slack renderer. */
+export function timelineRows(timeline: TimelineEntry[]): { at: string; what: string; bad?: boolean }[] {
+  return timeline.map((e) => {
+    switch (e.kind) {
+      case 'injected': return { at: time(e.at), what: 'fault injected' };
+      case 'action': return { at: time(e.at), what: `${e.user}: ${e.line}` };
+      case 'resolved': return { at: time(e.at), what: '`drill check` passed' };
+      case 'restore': return { at: time(e.at), what: '`drill end`: restore started' };
+      case 'outage': {
+        const flows = `${e.flows}/${e.totalFlows} flows`;
+        const lost = `${e.lost} probe${e.lost === 1 ? '' : 's'} lost`;
+        if (e.bursts > 1) {
+          const until = e.backAt ? `until ${time(e.backAt)}` : 'until the drill ended';
+          return { at: time(e.at), what: `intermittent loss on ${flows} (${PHASE[e.phase]}): ${e.bursts} short outages ${until}, ${lost}`, bad: true };
+        }
+        const back = e.backAt ? `back at ${time(e.backAt)} after ${ms(e.durationMs ?? 0)}` : 'not back when the drill ended';
+        return { at: time(e.at), what: `traffic broke on ${flows} (${PHASE[e.phase]}), ${back}, ${lost}`, bad: true };
+      }
+    }
+  });
+}
+
 export function drillEndText(r: DrillEndResult, o: TextOptions): string {
   const lines: Line[] = [
     [seg(`drill ${r.id}: ${r.title}`, { bold: true }), seg(` — ${r.outcome}`, { color: r.outcome === 'resolved' ? 'green' : 'yellow' })],
@@ -57,8 +82,10 @@ export function drillEndText(r: DrillEndResult, o: TextOptions): string {
     [seg('fix: ', { bold: true }), seg(r.fix.map((f) => `\`${f}\``).join(', '))],
     [seg(`time to resolve: ${r.timeToResolveMs !== undefined ? ms(r.timeToResolveMs) : '—'}, hints used: ${r.hintsUsed}`)],
     [seg(`BGP convergence on the leaves: after the fault ${r.convergence.injectMs !== undefined ? ms(r.convergence.injectMs) : 'no route change'}, after the fix ${r.convergence.fixMs !== undefined ? `≤ ${ms(r.convergence.fixMs)}` : '—'}`)],
-    ...r.actions.map((a): Line => [seg(`  ${time(a.at)} ${a.user}: ${a.line}`, { dim: true })]),
-    ...proberLines(r.prober),
+    [seg('timeline:', { bold: true })],
+    ...timelineRows(r.timeline ?? []).map((t): Line => [seg(`  ${t.at}  `, { dim: true }), seg(t.what, t.bad ? { color: 'red' } : {})]),
+    [seg('traffic (prober, pod to pod across racks):', { bold: true })],
+    ...r.prober.flows.map((f): Line => [seg(`  ${f.flow}: ${f.answered}/${f.sent} answered`, { color: f.answered === f.sent ? 'green' : 'yellow' })]),
     ...r.restored.map((x): Line => [seg(`restored: ${x}`, { dim: true })]),
     r.ok ? [seg('✓ lab back to its pre-drill routes and sessions', { color: 'green' })] : [seg(`✗ not back to baseline: ${r.diff.slice(0, 5).join('; ')}`, { color: 'red' })],
   ];

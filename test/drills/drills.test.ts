@@ -165,7 +165,18 @@ async function drillRound(id: string, scenario: (typeof scenarios)[number]): Pro
     expect(end.prober.flows.length).toBe(4);
     expect(end.prober.flows.every((f) => f.sent > 10)).toBe(true);
     expect(await picture()).toEqual(baseline);
-    figures[id] = { injectConvergenceMs: start.injectConvergenceMs, settled: start.settled, fixConvergenceMs: end.convergence.fixMs, timeToResolveMs: end.timeToResolveMs, lossWindows: end.prober.windows, sent: end.prober.flows };
+    // The report's timeline: in time order, the fault first, then the fix commands, the passing
+    // check and the restore; every loss window of the prober is inside one of its outages.
+    const kinds = end.timeline.map((e) => e.kind).filter((k) => k !== 'outage');
+    expect(kinds).toEqual(['injected', ...scenario.fix(fault).map(() => 'action'), 'resolved', 'restore']);
+    expect(end.timeline.map((e) => e.at)).toEqual(end.timeline.map((e) => e.at).sort());
+    const outages = end.timeline.filter((e) => e.kind === 'outage');
+    for (const w of end.prober.windows) expect(outages.some((o) => o.at <= w.brokeAt && (!o.backAt || !w.backAt || w.backAt <= o.backAt))).toBe(true);
+    figures[id] = {
+      injectConvergenceMs: start.injectConvergenceMs, settled: start.settled, fixConvergenceMs: end.convergence.fixMs, timeToResolveMs: end.timeToResolveMs,
+      outages: outages.map((o) => ({ phase: o.phase, durationMs: o.durationMs, flows: `${o.flows}/${o.totalFlows}`, lost: o.lost })),
+      lossWindows: end.prober.windows, sent: end.prober.flows,
+    };
     if (id === 'spine-down') {
       // The loss window the prober measured is part of the report, with both ends.
       for (const w of end.prober.windows) expect(Date.parse(w.backAt!)).toBeGreaterThanOrEqual(Date.parse(w.brokeAt));

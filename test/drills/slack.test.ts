@@ -58,26 +58,35 @@ describe('a drill from Slack', () => {
     // The page's message is the thread: a post's ts, or the progress message it updated.
     const threadTs = String(page.method === 'chat.update' ? page.body.ts : page.reply.ts);
     expect(slack.textOf([page])).not.toMatch(/bgpd was killed/); // symptoms only, no cause
+    // The page offers the next steps as buttons that run drill commands.
+    const pageButtons = (page.body.blocks as { type: string; elements?: { value?: string }[] }[]).find((b) => b.type === 'actions');
+    expect(pageButtons?.elements?.map((e) => e.value)).toEqual(['drill hint', 'drill check', 'drill status']);
 
     const hintAt = slack.calls.length;
     await slash('drill hint');
-    await slack.waitFor(() => said(hintAt, /drill hint[\s\S]*peers/).length > 0, 30_000, 'the hint');
-    const hint = said(hintAt, /drill hint[\s\S]*peers/)[0]!;
+    await slack.waitFor(() => said(hintAt, /hint 1\/\d[\s\S]*peers/).length > 0, 30_000, 'the hint');
+    const hint = said(hintAt, /hint 1\/\d[\s\S]*peers/)[0]!;
     expect(hint.body.thread_ts).toBe(threadTs);
 
     // The responder fixes it with the product's own command, then checks and ends the drill.
     await slash('router restart spine0');
     const checkAt = slack.calls.length;
     await slash('drill check');
-    await slack.waitFor(() => said(checkAt, /drill check[\s\S]*(fixed|not yet)/i).length > 0, 60_000, 'the check');
-    const checks = said(checkAt, /drill check[\s\S]*(fixed|not yet)/i);
+    await slack.waitFor(() => said(checkAt, /\*fixed\*|not fixed yet/).length > 0, 60_000, 'the check');
+    const checks = said(checkAt, /\*fixed\*|not fixed yet/);
     expect(checks.map(threadOf)).toEqual(checks.map(() => threadTs));
 
     const endAt = slack.calls.length;
     await slash('drill end');
-    await slack.waitFor(() => said(endAt, /drill end[\s\S]*bgpd was killed/).length > 0, 90_000, 'the report');
-    const report = said(endAt, /drill end[\s\S]*bgpd was killed/)[0]!;
+    await slack.waitFor(() => said(endAt, /:checkered_flag:[\s\S]*bgpd was killed/).length > 0, 90_000, 'the report');
+    const report = said(endAt, /:checkered_flag:[\s\S]*bgpd was killed/)[0]!;
     expect(threadOf(report)).toBe(threadTs);
     expect(slack.textOf([report])).toMatch(/spine0/);
+    // The report's timeline: the fault, the responder's command, the passing check, the restore.
+    const timeline = slack.textOf([report]);
+    expect(timeline).toMatch(/\d\d:\d\d:\d\d\.\d{3} +fault injected/);
+    expect(timeline).toMatch(/: router restart spine0/);
+    expect(timeline).toMatch(/`drill check` passed/);
+    expect(timeline).toMatch(/`drill end`: restore started/);
   });
 });

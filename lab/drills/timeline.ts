@@ -1,0 +1,91 @@
+// The drill's story in time order, as data both surfaces render: the fault, every operator
+// command, each outage (loss windows of the prober's flows merged when they overlap), when
+// `drill check` passed, and the restore. An outage is tagged with the phase it began in, so a
+// fix that itself cost traffic (a router restart) or a restore that did shows as such.
+import type { DrillState } from '../state/drill-state.js';
+import type { LossWindow, ProberReport } from './prober.js';
+
+export type DrillPhase = 'incident' | 'after-fix' | 'restore';
+
+export type TimelineEntry =
+  | { at: string; kind: 'injected' }
+  | { at: string; kind: 'action'; user: string; line: string }
+  | {
+      at: string;
+      kind: 'outage';
+      phase: DrillPhase;
+      backAt?: string;
+      durationMs?: number;
+      flows: number;
+      totalFlows: number;
+      lost: number;
+      /** Outages less than BURST_GAP_MS apart are one entry (a lossy link drops a probe every few hundred ms). */
+      bursts: number;
+    }
+  | { at: string; kind: 'resolved' }
+  | { at: string; kind: 'restore' };
+
+/** Overlapping loss windows of different flows are one outage: from the first break to the last recovery. */
+export function outages(windows: LossWindow[]): { brokeAt: number; backAt?: number; flows: Set<string>; lost: number }[] {
+  const sorted = [...windows].sort((a, b) => Date.parse(a.brokeAt) - Date.parse(b.brokeAt));
+  const out: { brokeAt: number; backAt?: number; flows: Set<string>; lost: number }[] = [];
+  for (const w of sorted) {
+    const start = Date.parse(w.brokeAt);
+    const end = w.backAt ? Date.parse(w.backAt) : undefined;
+    const cur = out.at(-1);
+    if (cur && (cur.backAt === undefined || start <= cur.backAt)) {
+      cur.flows.add(w.flow);
+      cur.lost += w.lost;
+      cur.backAt = cur.backAt === undefined || end === undefined ? undefined : Math.max(cur.backAt, end);
+    } else out.push({ brokeAt: start, backAt: end, flows: new Set([w.flow]), lost: w.lost });
+  }
+  return out;
+}
+
+/** Outages closer than this to the previous one count as the same intermittent loss. */
+export const BURST_GAP_MS = 1000;
+
+type Outage = ReturnType<typeof outages>[number] & { bursts: number };
+
+/** Runs of outages with short gaps between them, in the same phase, as one entry each. */
+function bursts(list: ReturnType<typeof outages>, phase: (at: number) => DrillPhase): Outage[] {
+  const out: Outage[] = [];
+  for (const o of list) {
+    const cur = out.at(-1);
+    if (cur && cur.backAt !== undefined && o.brokeAt - cur.backAt < BURST_GAP_MS && phase(o.brokeAt) === phase(cur.brokeAt)) {
+      for (const f of o.flows) cur.flows.add(f);
+      cur.lost += o.lost;
+      cur.backAt = o.backAt;
+      cur.bursts++;
+    } else out.push({ ...o, flows: new Set(o.flows), bursts: 1 });
+  }
+  return out;
+}
+
+export function phaseAt(at: number, state: Pick<DrillState, 'actions' | 'resolvedAt'>, restoreAt: number): DrillPhase {
+  if (at >= restoreAt) return 'restore';
+  const lastAction = state.actions?.filter((a) => !state.resolvedAt || a.at <= state.resolvedAt).at(-1);
+  return lastAction && at >= Date.parse(lastAction.at) ? 'after-fix' : 'incident';
+}
+
+export function buildTimeline(state: DrillState, prober: ProberReport, restoreAt: number): TimelineEntry[] {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const entries: TimelineEntry[] = [
+    ...(state.injectedAt ? [{ at: state.injectedAt, kind: 'injected' as const }] : []),
+    ...(state.actions ?? []).map((a) => ({ at: a.at, kind: 'action' as const, user: a.user, line: a.line })),
+    ...bursts(outages(prober.windows), (t) => phaseAt(t, state, restoreAt)).map((o) => ({
+      at: iso(o.brokeAt),
+      kind: 'outage' as const,
+      phase: phaseAt(o.brokeAt, state, restoreAt),
+      bursts: o.bursts,
+      backAt: o.backAt !== undefined ? iso(o.backAt) : undefined,
+      durationMs: o.backAt !== undefined ? o.backAt - o.brokeAt : undefined,
+      flows: o.flows.size,
+      totalFlows: prober.flows.length,
+      lost: o.lost,
+    })),
+    ...(state.resolvedAt ? [{ at: state.resolvedAt, kind: 'resolved' as const }] : []),
+    { at: iso(restoreAt), kind: 'restore' as const },
+  ];
+  return entries.sort((a, b) => a.at.localeCompare(b.at));
+}
