@@ -11,7 +11,7 @@ import type { ProgressEvent } from '../lab/drivers/types.js';
 import { channelAllowed, levelOf, type BotConfig } from './config.js';
 import { renderError, renderResult, type SlackMessage } from './render/index.js';
 import { ProgressView } from './render/progress.js';
-import { codeSections } from './render/blocks.js';
+import { MAX_BLOCKS, codeSections, context, esc, who } from './render/blocks.js';
 
 export interface BotContext {
   config: BotConfig;
@@ -51,10 +51,13 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
   } catch {
     words = undefined; // Session.run reports the quoting error itself, and audits it
   }
-  const quiet = words?.includes('--quiet') ?? false;
+  const quietAsked = words?.includes('--quiet') ?? false;
   if (words) words = words.filter((w) => w !== '--quiet');
   if (words && !words.length) words = ['help'];
   const line = words ? words.join(' ') : text;
+  const spec = words ? matchCommand(words, commands)?.spec : undefined;
+  // A command that changes the lab (up, down, a drill's fault) is never hidden from the channel.
+  const quiet = quietAsked && !spec?.mutating;
   const out = new Replies(bot, origin, quiet);
 
   if (!channelAllowed(bot.config, origin.channel)) {
@@ -75,7 +78,6 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
     return;
   }
 
-  const spec = words ? matchCommand(words, commands)?.spec : undefined;
   const long = Boolean(spec && (spec.long || spec.mutating) && !quiet);
   const caller: Caller = { surface: 'slack', user: origin.user, channel: origin.channel, level: levelOf(bot.config, origin.user) };
   // A running drill's replies go into the thread its page started (lab/drills/thread.ts).
@@ -88,14 +90,15 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
   await live?.settle();
 
   if (outcome.error) {
-    const msg = renderError(outcome.error, outcome.status);
-    const refusal = outcome.status === 'denied' || outcome.status === 'busy' || outcome.status === 'bad-input';
-    if (live?.ts) await out.update(live.ts, msg);
-    else if (refusal || quiet) await out.ephemeral(msg);
-    else await out.post(msg);
+    // A failed long command replaces its progress message, so the channel keeps seeing what
+    // failed and who ran it; any other error (refusals, a read on a lab that is down) goes to
+    // the caller alone rather than to everyone in the channel.
+    if (live?.ts) await out.update(live.ts, signed(renderError(outcome.error, outcome.status, line), origin.user, line));
+    else await out.ephemeral(renderError(outcome.error, outcome.status));
     return;
   }
-  const msg = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot) });
+  const rendered = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot) });
+  const msg = quiet ? rendered : signed(rendered, origin.user, line);
   const isDrillStart = outcome.command === 'drill start' && !quiet;
   const { rememberDrillThread } = isDrillStart ? await import('../lab/drills/thread.js') : { rememberDrillThread: undefined };
   // The page's message becomes the drill's thread before anyone can see the page and answer it.
@@ -106,6 +109,12 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
   else ts = await out.post(msg);
   if (msg.attachment) await out.attach(ts, msg.attachment);
   if (!live?.ts) await rememberDrillThread?.(bot.session.lab, origin.channel, origin.threadTs ?? ts);
+}
+
+/** Who ran what, under an answer the channel sees: in a shared lab everyone can tell. */
+function signed(msg: SlackMessage, user: string, line: string): SlackMessage {
+  if (msg.blocks.length >= MAX_BLOCKS) return msg;
+  return { ...msg, blocks: [...msg.blocks, context(`${who(user)} · \`/bgp-lab ${esc(line)}\``)] };
 }
 
 function firstLeaf(bot: BotContext): string | undefined {
@@ -205,8 +214,10 @@ class Replies {
   }
 
   /** The full result: a file in the message's thread; failing that, thread replies in code blocks. */
-  async attach(ts: string | undefined, file: { filename: string; content: string }): Promise<void> {
+  async attach(message: string | undefined, file: { filename: string; content: string }): Promise<void> {
     const { client, channel } = this.origin;
+    // Replies go under the thread's root: a message that is itself a reply has no thread of its own.
+    const ts = this.origin.threadTs ?? message;
     if (ts && !this.quiet) {
       try {
         await client.filesUploadV2({ channel_id: channel, thread_ts: ts, filename: file.filename, title: file.filename, content: file.content });
@@ -215,10 +226,12 @@ class Replies {
         this.bot.log(`slack: files.uploadV2: ${(err as Error).message}; sending the full result as replies`);
       }
     }
-    const { blocks, shownGroups } = codeSections(file.content.split('\n').map((l) => [l]), 40);
+    // No file (the bot is not in the channel, or files are refused): at most 3 replies of text,
+    // not dozens flooding the thread.
+    const { blocks, shownGroups } = codeSections(file.content.split('\n').map((l) => [l]), 3);
     const lines = file.content.split('\n').length;
-    const chunks = blocks.map((b) => ({ text: file.filename, blocks: [b] }));
-    if (shownGroups < lines) chunks.push({ text: file.filename, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: `…${lines - shownGroups} more lines not sent: run it from the CLI with --json` }] }] as never });
+    const chunks: SlackMessage[] = blocks.map((b) => ({ text: file.filename, blocks: [b] }));
+    if (shownGroups < lines) chunks.push({ text: file.filename, blocks: [context(`…${lines - shownGroups} more lines not sent (no file could be shared here: \`/invite\` the bot to this channel), or run it from the CLI with --json`)] });
     for (const chunk of chunks) {
       if (this.quiet || !ts) await this.ephemeral(chunk);
       else await client.chat.postMessage({ channel, thread_ts: ts, ...chunk }).catch((err: Error) => this.bot.log(`slack: thread reply: ${err.message}`));

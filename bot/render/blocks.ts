@@ -23,8 +23,19 @@ export interface SlackMessage {
 /** Slack's three control characters; everything else is literal. */
 export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text) } });
-export const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text) }] });
+/**
+ * Text that came from the core (errors, hints): escaped like any other, except the user
+ * user and channel mentions written on purpose (`<@U123>`, `<#C123>`), which stay mentions. `<!channel>` typed
+ * into an argument never becomes an @channel.
+ */
+export const escKeepMentions = (s: string) => esc(s).replace(/&lt;(@[UW][A-Z0-9]+|#C[A-Z0-9]+)&gt;/g, '<$1>');
+
+/** A user as Slack shows them: a mention for a Slack user ID, else the name as it is. */
+export const who = (user: string) => (/^[UW][A-Z0-9]{2,}$/.test(user) ? `<@${user}>` : esc(user));
+
+// Not clipped here: fit() cuts an oversized text visibly and attaches the whole result.
+export const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
+export const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 export const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: text.slice(0, 150), emoji: true } });
 
 export function clip(text: string, max = MAX_TEXT): string {
@@ -42,7 +53,11 @@ export function codeSections(groups: string[][], maxSections = MAX_CODE_SECTIONS
   let len = 0;
   let shownGroups = 0;
   const overhead = 8; // ```\n … \n```
-  for (const group of groups) {
+  // A group too big for one section on its own (a 32-pod matrix) goes line by line instead of
+  // being cut mid-line; shownGroups then counts it only if every line of it fit.
+  const fitsAlone = (g: string[]) => g.reduce((n, l) => n + Math.min(l.length, 400) * 1.2 + 1, 0) + overhead <= MAX_TEXT;
+  const pieces = groups.flatMap((g, gi) => (fitsAlone(g) ? [{ lines: g, gi, last: true }] : g.map((l, i) => ({ lines: [l], gi, last: i === g.length - 1 }))));
+  for (const { lines: group, last } of pieces) {
     const text = group.map((l) => esc(l.length > 400 ? `${l.slice(0, 399)}…` : l)).join('\n');
     if (cur.length && len + 1 + text.length + overhead > MAX_TEXT) {
       if (blocks.length + 1 >= maxSections) break;
@@ -50,9 +65,9 @@ export function codeSections(groups: string[][], maxSections = MAX_CODE_SECTIONS
       cur = [];
       len = 0;
     }
-    cur.push(text.slice(0, MAX_TEXT - overhead));
+    cur.push(text);
     len += text.length + 1;
-    shownGroups++;
+    if (last) shownGroups++;
   }
   if (cur.length) blocks.push(section(`\`\`\`\n${cur.join('\n')}\n\`\`\``));
   return { blocks, shownGroups };
@@ -68,11 +83,14 @@ export function table(rows: string[][]): string[] {
 /** Last guard before sending: at most 50 blocks and 3000 characters per text, cut visibly. */
 export function fit(msg: SlackMessage, fullText: () => string): SlackMessage {
   let cut = false;
+  const clipText = <T extends { text: string }>(t: T): T => {
+    if (t.text.length <= MAX_TEXT) return t;
+    cut = true;
+    return { ...t, text: `${clip(t.text, MAX_TEXT - 40)}\n_(cut: the full result is attached)_` };
+  };
   const blocks = msg.blocks.map((b) => {
-    if (b.type === 'section' && b.text && b.text.text.length > MAX_TEXT) {
-      cut = true;
-      return { ...b, text: { ...b.text, text: clip(b.text.text) } };
-    }
+    if (b.type === 'section' && b.text) return { ...b, text: clipText(b.text) };
+    if (b.type === 'context') return { ...b, elements: b.elements.map((e) => ('text' in e && typeof e.text === 'string' ? clipText(e as { text: string }) : e)) } as KnownBlock;
     return b;
   });
   let out = blocks;
@@ -81,5 +99,6 @@ export function fit(msg: SlackMessage, fullText: () => string): SlackMessage {
     out = [...blocks.slice(0, MAX_BLOCKS - 1), context(`…${blocks.length - MAX_BLOCKS + 1} more blocks: the full result is attached`)];
   }
   const attachment = msg.attachment ?? (cut ? { filename: 'result.txt', content: fullText() } : undefined);
-  return { text: clip(msg.text, 3000), blocks: out, attachment };
+  // The notification text is mrkdwn too: escaped, so an argument like <!channel> stays text.
+  return { text: clip(escKeepMentions(msg.text), 3000), blocks: out, attachment };
 }

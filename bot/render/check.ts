@@ -15,9 +15,9 @@ function matrix(froms: string[], tos: string[], results: PingResult[]): string[]
     return (r ? (r.ok ? '✓' : '✗') : '·').padEnd(w);
   };
   const name = Math.max(...froms.map((p) => p.length), 4);
-  const lines = [`${'from\\to'.padEnd(name + w + 1)}${tos.map((_, i) => String(i + 1).padEnd(w)).join('')}`];
+  const lines = [`${'from\\to'.padEnd(name + w + 1)}${tos.map((_, i) => String(i + 1).padEnd(w)).join('')}`.trimEnd()];
   froms.forEach((from, i) => lines.push(`${(square ? String(i + 1) : '').padStart(w - 1)} ${from.padEnd(name)} ${tos.map((to) => cell(from, to)).join('')}`.trimEnd()));
-  if (!square) lines.push(...tos.map((to, i) => `${String(i + 1).padStart(w - 1)} ${to}`));
+  if (!square) lines.push('', ...tos.map((to, i) => `${String(i + 1).padStart(w - 1)} = ${to}`));
   return lines;
 }
 
@@ -27,13 +27,19 @@ export function renderCheck(r: CheckResult): SlackMessage {
     section(`${r.ok ? ':white_check_mark:' : ':x:'} *check: ${r.passed} passed, ${r.failed} failed* in ${(r.durationMs / 1000).toFixed(1)} s`),
   ];
   const fullLines: string[] = [];
+  let matrixCut = false;
   for (const kind of kinds) {
     const results = r.results.filter((x) => x.kind === kind);
     const tos = kind === 'nodeport' ? [...new Set(results.map((x) => x.to))] : r.pods;
     const froms = kind === 'nodeport' ? [...new Set(results.map((x) => x.from))] : r.pods;
     const m = matrix(froms, tos, results);
     fullLines.push(`${kind}:`, ...m, '');
-    blocks.push(context(`*${kind}*`), ...codeSections([m], 1).blocks);
+    const packed = codeSections(m.map((l) => [l]), 2);
+    blocks.push(context(`*${kind}*`), ...packed.blocks);
+    if (packed.shownGroups < m.length) {
+      matrixCut = true;
+      blocks.push(context(`…${m.length - packed.shownGroups} more rows: the full matrix is attached`));
+    }
   }
   if (r.capture) blocks.push(...captureSummaryBlocks(r.capture));
   const failures = r.results.filter((x) => !x.ok);
@@ -44,7 +50,7 @@ export function renderCheck(r: CheckResult): SlackMessage {
     blocks.push(section(esc(shown.join('\n'))));
     if (failures.length > shown.length) blocks.push(context(`…${failures.length - shown.length} more failures: the full list is attached`));
   }
-  const cut = failures.length > 15 || blocks.length > 45;
+  const cut = matrixCut || failures.length > 15 || blocks.length > 45;
   return {
     text: `check: ${r.passed} passed, ${r.failed} failed`,
     blocks,

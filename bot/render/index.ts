@@ -8,6 +8,10 @@ import { renderCheck } from './check.js';
 import { renderStatus } from './status.js';
 import { renderDown, renderUp } from './up.js';
 import { renderAudit, renderCapture, renderHelp, renderTopo, renderTrace, renderYaml } from './misc.js';
+import {
+  renderDrillCheck, renderDrillEnd, renderDrillHint, renderDrillList, renderDrillScores, renderDrillStart, renderDrillStatus,
+  renderLink, renderNetem, renderPolicySet, renderPolicyShow, renderRestart,
+} from './drill.js';
 
 type Renderer = (result: never) => SlackMessage;
 
@@ -24,6 +28,19 @@ export const slackRenderers: Record<string, Renderer> = {
   help: renderHelp,
   'topo show': renderTopo,
   audit: renderAudit,
+  'drill list': renderDrillList,
+  'drill start': renderDrillStart,
+  'drill status': renderDrillStatus,
+  'drill hint': renderDrillHint,
+  'drill check': renderDrillCheck,
+  'drill end': renderDrillEnd,
+  'drill scores': renderDrillScores,
+  link: renderLink,
+  'agent restart': renderRestart,
+  'router restart': renderRestart,
+  'policy show': renderPolicyShow,
+  'policy set': renderPolicySet,
+  netem: renderNetem,
 };
 
 export function renderResult(command: string, result: unknown, hints: { leaf?: string } = {}): SlackMessage {

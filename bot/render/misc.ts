@@ -5,7 +5,7 @@ import type { HelpResult } from '../../commands/help.js';
 import type { TopoShowResult } from '../../commands/topo-show.js';
 import type { AuditResult } from '../../commands/audit.js';
 import type { ErrorInfo } from '../../lab/errors.js';
-import { codeSections, context, esc, section, table, type KnownBlock, type SlackMessage } from './blocks.js';
+import { codeSections, context, esc, escKeepMentions, section, table, type KnownBlock, type SlackMessage } from './blocks.js';
 import { conversationRows } from '../../src/render/capture.js';
 
 function cutNote(total: number, shown: number, what: string): SlackMessage['blocks'] {
@@ -57,9 +57,19 @@ export function renderHelp(r: HelpResult): SlackMessage {
     };
   }
   const lines = (r.commands ?? []).map((c) => `\`${esc(c.usage)}\` — ${esc(c.summary)}${c.permission === 'read' ? '' : ` _(${c.permission})_`}`);
+  // Several sections, each under Slack's 3000 characters: the list is longer than one.
+  const chunks: string[][] = [[]];
+  for (const l of lines) {
+    if (chunks.at(-1)!.join('\n').length + l.length + 1 > 2800) chunks.push([]);
+    chunks.at(-1)!.push(l);
+  }
   return {
     text: `${lines.length} commands`,
-    blocks: [section('*bgp-lab commands* — `/bgp-lab <command>`, `/routes <router>`, or mention me'), section(lines.join('\n')), context('add `--quiet` to answer only you; `/bgp-lab help <command>` for details')],
+    blocks: [
+      section(`*bgp-lab commands* — \`/bgp-lab ${esc('<command>')}\`, \`/routes ${esc('<router>')}\`, or mention me`),
+      ...chunks.map((c) => section(c.join('\n'))),
+      context(`add \`--quiet\` to answer only you; \`/bgp-lab help ${esc('<command>')}\` for details`),
+    ],
   };
 }
 
@@ -98,10 +108,18 @@ export function renderYaml(command: string, result: unknown): SlackMessage {
 }
 
 /** One line of what went wrong, one of what to do next — like the REPL. */
-export function renderError(e: ErrorInfo, status?: string): SlackMessage {
+/** The core's hints name CLI commands (`bgp-lab --lab x up`, type `help`): in Slack, the slash command. */
+export function slackHint(hint: string): string {
+  return hint.replace(/`bgp-lab (?:--lab \S+ )?/g, '`/bgp-lab ').replace(/type `help`/g, '`/bgp-lab help`');
+}
+
+/** An error in one line and its hint; `line` names the command when the message replaces its progress. */
+export function renderError(e: ErrorInfo, status?: string, line?: string): SlackMessage {
   const icon = status === 'denied' ? ':no_entry:' : status === 'busy' ? ':hourglass:' : status === 'bad-input' ? ':grey_question:' : ':x:';
+  const what = line ? `\`${line}\` failed: ` : '';
+  const hint = e.hint ? slackHint(e.hint) : undefined;
   return {
-    text: `error: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`,
-    blocks: [section(`${icon} ${e.message}`), ...(e.hint ? [context(`:bulb: ${e.hint}`)] : [])],
+    text: escKeepMentions(`${what}${e.message}${hint ? ` — ${hint}` : ''}`),
+    blocks: [section(`${icon} ${escKeepMentions(`${what}${e.message}`)}`), ...(hint ? [context(`:bulb: ${escKeepMentions(hint)}`)] : [])],
   };
 }

@@ -32,7 +32,7 @@ export class ProgressView {
     if (all.length > 25) lines.unshift(`…${all.length - 25} earlier steps`);
     const secs = Math.round((Date.now() - this.started) / 1000);
     return {
-      text: `running \`${this.line}\`…`,
+      text: `running \`${esc(this.line)}\`…`,
       blocks: [
         section(`:gear: *running \`${esc(this.line)}\`* — ${secs} s`),
         ...(lines.length ? [section(clip(lines.join('\n')))] : []),

@@ -19,6 +19,8 @@ import { statusLines, upLines, downLines } from './status.js';
 import { bgpLines } from './bgp.js';
 import { auditLines } from './audit.js';
 import { helpText } from './help.js';
+import { renderText } from './text.js';
+import { textRenderers } from './registry.js';
 
 // One <Text> per line holding its ANSI-styled string: a nested <Text> per segment cost
 // several times more layout work, and a routing table is drawn within a frame budget.
@@ -63,6 +65,17 @@ export function ResultView({ command, result, width, states }: { command: string
   const lines = LINES[command];
   if (lines) return <LinesView lines={lines(result as never, width)} width={width} />;
   if (result === undefined || result === null) return null;
+  // Every other command the CLI has a renderer for (drills, operator commands, render, topo):
+  // the same text in colour, not YAML.
+  if (textRenderers[command] && command !== 'help') {
+    return (
+      <Box flexDirection="column">
+        {renderText(command, result, { color: true, width }).split('\n').map((l, i) => (
+          <Text key={i} wrap="truncate-end">{l || ' '}</Text>
+        ))}
+      </Box>
+    );
+  }
   const text = command === 'help' ? helpText(result as never, { color: false, width }) : stringify(result).trimEnd();
   return <LinesView lines={text.split('\n').map((t) => [{ text: t }])} width={width} />;
 }

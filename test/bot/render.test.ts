@@ -96,10 +96,35 @@ describe('slack renderers', () => {
     // NodePort probes nodes, not pods: one row for the client, a ✓ per node, the nodes numbered.
     const nodeport = all.split('*nodeport*')[1]!;
     expect(nodeport).toMatch(/app-control-plane +✓ +✓ +✓ +✓/);
-    expect(nodeport).toMatch(/4 cilium-bgp-worker3/);
+    expect(nodeport).toMatch(/4 = cilium-bgp-worker3/);
     expect(all).toMatch(/\*capture on leaf0\* — eth1: \d+, eth2: \d+/);
     expect(all).toMatch(/app-control-plane ⇄ app-worker2 +→ eth\d/);
     expect(all).toMatch(/two-way conversations came back on another link/);
+  });
+
+  it('renders a drill page with its buttons and the end report with its timeline', () => {
+    const page = renderResult('drill start', { lab: 'l', id: 'spine-down', title: 't', page: '[WARNING] leaf0 lost a spine', startedAt: '2026-12-01T06:00:00.000Z', startedBy: 'U1', hintsAvailable: 3, settled: true });
+    expect(texts(page).join('\n')).toContain('*PAGE* (drill `spine-down`)\n>[WARNING] leaf0 lost a spine');
+    const actions = (page.blocks as { type: string; elements?: { value?: string; action_id?: string }[] }[]).find((b) => b.type === 'actions')!;
+    expect(actions.elements!.map((e) => e.value)).toEqual(['drill hint', 'drill check', 'drill status']);
+    expect(new Set(actions.elements!.map((e) => e.action_id)).size).toBe(3);
+    const end = renderResult('drill end', {
+      ok: true, lab: 'l', id: 'spine-down', title: 'A spine dies', cause: 'spine0 bgpd was killed', fix: ['router restart spine0'], outcome: 'resolved',
+      timeToResolveMs: 8200, hintsUsed: 1, actions: [], prober: { flows: [{ flow: 'a → c', sent: 80, answered: 79 }], windows: [] }, convergence: { injectMs: 1400, fixMs: 900 },
+      restored: [], diff: [], durationMs: 3000,
+      timeline: [
+        { at: '2026-12-01T06:00:01.000Z', kind: 'injected' },
+        { at: '2026-12-01T06:00:01.200Z', kind: 'outage', phase: 'incident', backAt: '2026-12-01T06:00:01.300Z', durationMs: 100, flows: 1, totalFlows: 4, lost: 1, bursts: 1 },
+        { at: '2026-12-01T06:00:06.000Z', kind: 'action', user: 'U1', line: 'router restart spine0' },
+        { at: '2026-12-01T06:00:09.000Z', kind: 'resolved' },
+        { at: '2026-12-01T06:00:12.000Z', kind: 'restore' },
+      ],
+    });
+    expectWithinLimits(end);
+    const all = texts(end).join('\n');
+    expect(all).toContain('resolved in 8.2 s, 1 hint');
+    expect(all).toContain('06:00:01.200  ✗ traffic broke on 1/4 flows (during the incident), back at 06:00:01.300 after 100 ms, 1 probe lost');
+    expect(all).toContain('06:00:06.000  U1: router restart spine0');
   });
 
   it('renders peers with their state', () => {
@@ -108,6 +133,34 @@ describe('slack renderers', () => {
     const all = texts(renderResult('peers', r)).join('\n');
     expect(all).toContain('1/2 BGP sessions established');
     expect(all).toContain('leaf0→spine1 (Active)');
+  });
+
+  it('escapes what a user typed (no @channel from an argument) but keeps the mentions the core writes', () => {
+    const msg = renderError({ message: 'unknown router or node "<!channel>"', hint: 'run `bgp-lab --lab x up`; type `help` for all commands', exitCode: 2 }, 'bad-input');
+    const all = [msg.text, ...texts(msg)].join('\n');
+    expect(all).not.toContain('<!channel>');
+    expect(all).toContain('&lt;!channel&gt;');
+    expect(all).toContain('`/bgp-lab up`'); // CLI hints become slash commands
+    expect(all).toContain('`/bgp-lab help`');
+    expect(texts(renderError({ message: '`up` needs operate permission; <@U1> has read', exitCode: 1 }, 'denied'))[0]).toContain('<@U1>');
+    expect(renderResult('capture', { router: 'leaf0', interfaces: ['eth1'], packets: [], perInterface: {}, conversations: [] }).text).not.toMatch(/<[!@#]/);
+  });
+
+  it('lists every command in help, in sections under 3000 characters, never cut silently', () => {
+    const r = { commands: Array.from({ length: 40 }, (_, i) => ({ name: `cmd${i}`, usage: `cmd${i} <device> [--flag VALUE]`, summary: 'x'.repeat(90), permission: 'read' })) };
+    const msg = renderResult('help', r as never);
+    expectWithinLimits(msg);
+    const all = texts(msg).join('\n');
+    for (let i = 0; i < 40; i++) expect(all).toContain(`cmd${i} &lt;device&gt;`);
+  });
+
+  it('cuts an oversized text visibly and attaches the whole result', () => {
+    const pods = Array.from({ length: 60 }, (_, i) => `app-worker-${i}`);
+    const results = pods.flatMap((from) => pods.filter((to) => to !== from).map((to) => ({ from, to, toIp: '10.98.0.1', kind: 'ping' as const, ok: true })));
+    const msg = renderResult('check', { ok: true, pods, results, passed: results.length, failed: 0, durationMs: 100 } as CheckResult);
+    expectWithinLimits(msg);
+    expect(texts(msg).join('\n')).toMatch(/…\d+ more rows: the full matrix is attached/);
+    expect(msg.attachment?.content).toContain('60 app-worker-59');
   });
 
   it('renders an error as one line and its hint', () => {

@@ -121,6 +121,12 @@ describe('other results', () => {
     expect(renderText('capture', cap, plain)).toContain(`capture on leaf0 eth1, eth2: ${cap.packets.length} packets`);
     expect(frame(<ResultView command="capture" result={cap} width={120} />)).toMatch(/eth1 +\d+ packets/);
   });
+  it('drill results use the same renderers as the CLI, in colour, not YAML', () => {
+    const page = { lab: 'l', id: 'spine-down', title: 't', page: '[WARNING] leaf0 lost a spine', startedAt: '2026-12-01T06:00:00.000Z', startedBy: 'alice', hintsAvailable: 3, settled: true };
+    const f = frame(<ResultView command="drill start" result={page} width={120} />);
+    expect(f).toContain('📟 PAGE (drill spine-down) [WARNING] leaf0 lost a spine');
+    expect(f).not.toContain('hintsAvailable');
+  });
   it("check --capture shows which spine link each direction took (the seed's ECMP picture)", () => {
     const c = fixture<CheckResult>('check-capture');
     const text = renderText('check', c, plain);

@@ -1,0 +1,135 @@
+// Drills in Slack: the page as a responder gets it (with Hint and Check buttons), hints, the
+// check verdict with its matrix, and the end report with the timeline; operator commands as
+// one-line confirmations. Buttons carry a command line, run with the clicker's permissions.
+import type {
+  DrillCheckResult, DrillEndResult, DrillHintResult, DrillListResult, DrillScoresResult, DrillStartResult, DrillStatusResult,
+  LinkResult, NetemResult, PolicySetResult, PolicyShowResult, RestartResult,
+} from '../../commands/drill-results.js';
+import { timelineRows } from '../../src/render/drill.js';
+import { codeSections, context, esc, section, table, who, type KnownBlock, type SlackMessage } from './blocks.js';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+import { RUN_ACTION } from './up.js';
+import { renderCheck } from './check.js';
+
+const secs = (ms?: number) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
+const clock = (iso: string) => iso.slice(11, 19);
+
+function buttons(...lines: [label: string, line: string][]): KnownBlock {
+  return {
+    type: 'actions',
+    elements: lines.map(([label, line]) => ({ type: 'button' as const, action_id: `${RUN_ACTION}:${line.replace(/\s+/g, "-")}`, text: { type: 'plain_text' as const, text: label }, value: line })),
+  };
+}
+
+export function renderDrillList(r: DrillListResult): SlackMessage {
+  return {
+    text: `${r.scenarios.length} drill scenarios`,
+    blocks: [
+      section(`*${r.scenarios.length} drill scenarios* — \`/bgp-lab drill start ${esc('<id>')}\` or \`/bgp-lab drill start --random\``),
+      section(r.scenarios.map((s) => `• \`${esc(s.id)}\` ${esc(s.title)}`).join('\n')),
+    ],
+  };
+}
+
+export function renderDrillStart(r: DrillStartResult): SlackMessage {
+  return {
+    text: `PAGE: ${r.page}`,
+    blocks: [
+      section(`:rotating_light: *PAGE* ${r.id ? `(drill \`${esc(r.id)}\`)` : '(random drill)'}\n>${esc(r.page)}`),
+      context(`started ${clock(r.startedAt)} UTC by ${who(r.startedBy)} · ${r.hintsAvailable} hints · investigate with \`/bgp-lab peers\`, \`/routes\`, \`/bgp-lab check\`, \`/bgp-lab trace\`; \`/bgp-lab drill check\` when you think it is fixed`),
+      buttons(['Hint', 'drill hint'], ['Check the fix', 'drill check'], ['Status', 'drill status']),
+    ],
+  };
+}
+
+export function renderDrillHint(r: DrillHintResult): SlackMessage {
+  return { text: `hint ${r.number}/${r.total}: ${r.hint}`, blocks: [section(`:bulb: *hint ${r.number}/${r.total}*: ${esc(r.hint)}`)] };
+}
+
+export function renderDrillStatus(r: DrillStatusResult): SlackMessage {
+  if (!r.running) return { text: `no drill running on ${r.lab}`, blocks: [section(`no drill running on ${esc(r.lab)}`)] };
+  const broken = r.prober?.windows.filter((w) => !w.backAt) ?? [];
+  return {
+    text: `drill ${r.id ?? '(random)'}: ${secs(r.elapsedMs)} since injection`,
+    blocks: [
+      section(`:stopwatch: *drill ${esc(r.id ?? '(random)')}* — ${secs(r.elapsedMs)} since injection, ${plural(r.hintsUsed ?? 0, 'hint')} used${r.resolved ? ', *resolved*' : ''}\n>${esc(r.page ?? '')}`),
+      ...(r.actions?.length ? [context(r.actions.map((a) => `${clock(a.at)} ${who(a.user)}: \`${esc(a.line)}\``).join('\n'))] : []),
+      ...(r.prober ? [context(broken.length ? `:x: traffic broken now on ${broken.length}/${r.prober.flows.length} probed flows` : r.prober.windows.length ? `:warning: probed flows answering now; ${plural(r.prober.windows.length, 'loss window')} so far` : ':white_check_mark: probed flows answering, no loss so far')] : []),
+    ],
+  };
+}
+
+export function renderDrillCheck(r: DrillCheckResult): SlackMessage {
+  const matrix = renderCheck(r.check);
+  return {
+    text: `${r.ok ? 'fixed' : 'not fixed yet'}: ${r.detail}`,
+    blocks: [
+      section(`${r.ok ? ':white_check_mark: *fixed*' : ':x: *not fixed yet*'} — ${esc(r.detail)}${r.fixConvergenceMs !== undefined ? `\nleaves converged ≤ ${secs(r.fixConvergenceMs)} after the last command` : ''}`),
+      ...matrix.blocks.slice(0, 40),
+      ...(r.ok ? [buttons(['End the drill and restore', 'drill end'])] : [buttons(['Hint', 'drill hint'])]),
+    ],
+    attachment: matrix.attachment,
+  };
+}
+
+export function renderDrillEnd(r: DrillEndResult): SlackMessage {
+  const rows = timelineRows(r.timeline ?? []).map((t) => `${t.at}  ${t.bad ? '✗ ' : ''}${t.what}`);
+  const packed = codeSections(rows.map((l) => [l]), 2);
+  const flows = r.prober.flows.map((f) => `${f.flow} ${f.answered}/${f.sent}`).join(' · ');
+  return {
+    text: `drill ${r.id} ${r.outcome}: ${r.title}`,
+    blocks: [
+      section(`:checkered_flag: *drill \`${esc(r.id)}\`: ${esc(r.title)}* — ${r.outcome === 'resolved' ? ':white_check_mark: resolved' : `:warning: ${esc(r.outcome)}`} in ${secs(r.timeToResolveMs)}, ${plural(r.hintsUsed, 'hint')}`),
+      section(`*cause*: ${esc(r.cause)}\n*fix*: ${r.fix.map((f) => `\`${esc(f)}\``).join(', ')}`),
+      context(`BGP convergence on the leaves: after the fault ${r.convergence.injectMs !== undefined ? secs(r.convergence.injectMs) : 'no route change'}, after the fix ${r.convergence.fixMs !== undefined ? `≤ ${secs(r.convergence.fixMs)}` : '—'}`),
+      section('*timeline* (UTC)'),
+      ...packed.blocks,
+      ...(packed.shownGroups < rows.length ? [context(`…${rows.length - packed.shownGroups} more events: the full report is attached`)] : []),
+      context(`prober answers: ${esc(flows)}`),
+      r.ok ? context(':white_check_mark: lab back to its pre-drill routes and sessions') : section(`:x: *not back to baseline*: ${esc(r.diff.slice(0, 5).join('; '))}`),
+    ],
+    attachment: packed.shownGroups < rows.length ? { filename: `drill-${r.id}.txt`, content: rows.join('\n') } : undefined,
+  };
+}
+
+export function renderDrillScores(r: DrillScoresResult): SlackMessage {
+  if (!r.scores.length) return { text: 'no drills yet', blocks: [section('no drills yet')] };
+  const lines = table([
+    ['ended (UTC)', 'who', 'scenario', 'resolved in', 'hints', 'outcome'],
+    ...r.scores.map((s) => [s.endedAt.slice(0, 16).replace('T', ' '), s.user, s.id, secs(s.timeToResolveMs), String(s.hintsUsed), s.outcome]),
+  ]);
+  const packed = codeSections(lines.map((l) => [l]), 2);
+  return { text: `${r.scores.length} drills`, blocks: [section(`*drill scores* (${r.scores.length})`), ...packed.blocks] };
+}
+
+export const renderLink = (r: LinkResult): SlackMessage => ({
+  text: `${r.device} ${r.iface}: ${r.adminUp ? 'up' : 'down'}`,
+  blocks: [section(`${r.adminUp ? ':large_green_circle:' : ':red_circle:'} *${esc(r.device)} ${esc(r.iface)}*: admin ${r.adminUp ? 'up' : 'down'}, carrier ${r.carrier ? 'yes' : 'no'}, MTU ${r.mtu}`)],
+});
+
+export const renderRestart = (r: RestartResult): SlackMessage => ({
+  text: `${r.device}: restarted ${r.daemons.join(' + ')}`,
+  blocks: [section(`:arrows_counterclockwise: *${esc(r.device)}*: restarted ${esc(r.daemons.join(' + ') || 'nothing (no policy selects it)')}${r.announced?.length ? `, announcing ${esc(r.announced.join(', '))}` : ''} (${secs(r.durationMs)})`)],
+});
+
+export function renderPolicyShow(r: PolicyShowResult): SlackMessage {
+  const lines = table([
+    ['policy', 'nodeSelector', 'localASN', 'exportPodCIDR', 'neighbors', 'nodes'],
+    ...r.policies.map((p) => [p.name, Object.entries(p.nodeSelector).map(([k, v]) => `${k}=${v}`).join(','), String(p.localASN), String(p.exportPodCIDR), p.neighbors.map((n) => `${n.peerAddress} AS${n.peerASN}`).join(', '), p.nodes.join(', ') || '(none)']),
+  ]);
+  return { text: `${r.policies.length} CiliumBGPPeeringPolicies`, blocks: [section(`*CiliumBGPPeeringPolicies* (${r.policies.length})`), ...codeSections(lines.map((l) => [l]), 2).blocks] };
+}
+
+export function renderPolicySet(r: PolicySetResult): SlackMessage {
+  const nodes = r.nodes.map((n) => `• ${esc(n.node)}: agent reconfigured${n.announced.length ? `, announcing ${esc(n.announced.join(', '))}` : ', not announcing its pod CIDR'}`);
+  return {
+    text: `policy ${r.policy}: ${r.field} → ${JSON.stringify(r.to)}`,
+    blocks: [section(`:pencil2: *policy ${esc(r.policy)}*: ${esc(r.field)} \`${esc(JSON.stringify(r.from))}\` → \`${esc(JSON.stringify(r.to))}\`\n${nodes.join('\n') || '_no agent configuration changed_'}`)],
+  };
+}
+
+export const renderNetem = (r: NetemResult): SlackMessage => ({
+  text: `${r.router} ${r.iface}: ${r.qdisc ?? 'no netem'}`,
+  blocks: [section(`:ocean: *${esc(r.router)} ${esc(r.iface)}*: ${r.qdisc ? `\`${esc(r.qdisc)}\`` : 'no netem'}`)],
+});
