@@ -11,6 +11,7 @@ export default defineCommand({
   args: z.object({ node: z.string().describe('node (short names work: worker3)') }),
   permission: 'operate',
   mutating: true,
+  drillAction: true,
   long: true,
   async handler(args, ctx): Promise<RestartResult> {
     const started = performance.now();
@@ -18,8 +19,6 @@ export default defineCommand({
     const { embeddedOnly, requireRecord, restartAgent } = await import('../lab/drivers/embedded/ops.js');
     const d = embeddedOnly(await ctx.driver());
     const r = await restartAgent(d, await requireRecord(d), dev.name);
-    const { noteAction } = await import('../lab/state/drill-state.js');
-    await noteAction(ctx.lab, `agent restart ${dev.name}`, ctx.caller.user);
     return { device: dev.name, kind: 'node', daemons: r.running ? ['gobgpd'] : [], announced: r.announced, durationMs: performance.now() - started };
   },
 });

@@ -170,7 +170,14 @@ export class Session {
       : undefined;
     try {
       const ctx = await this.context(opts, spec.offline);
-      return await spec.handler(call.args as never, ctx);
+      const startedAt = new Date().toISOString();
+      const result = await spec.handler(call.args as never, ctx);
+      if (spec.drillAction) {
+        // When it started, not when it returned: a 5 s router restart's own outage is the fix's.
+        const { noteAction } = await import('../lab/state/drill-state.js');
+        await noteAction(this.lab, call.line, caller.user, startedAt);
+      }
+      return result;
     } finally {
       release?.();
     }

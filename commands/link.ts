@@ -17,6 +17,7 @@ export default defineCommand({
   }),
   permission: 'operate',
   mutating: true,
+  drillAction: true,
   async handler(args, ctx): Promise<LinkResult> {
     const dev = resolveDevice(ctx.topology, args.device, ['router', 'node']);
     if (dev.kind === 'router') resolveInterfaces(ctx.topology, dev.name, args.iface);
@@ -26,8 +27,6 @@ export default defineCommand({
     }
     const { embeddedOnly, setLink } = await import('../lab/drivers/embedded/ops.js');
     const r = await setLink(embeddedOnly(await ctx.driver()), dev.name, args.iface, args.state, args.mtu);
-    const { noteAction } = await import('../lab/state/drill-state.js');
-    await noteAction(ctx.lab, `link ${dev.name} ${args.iface} ${args.state}${args.mtu ? ` --mtu ${args.mtu}` : ''}`, ctx.caller.user);
     return r;
   },
 });

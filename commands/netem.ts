@@ -18,14 +18,13 @@ export default defineCommand({
   }),
   permission: 'operate',
   mutating: true,
+  drillAction: true,
   async handler(args, ctx): Promise<NetemResult> {
     const dev = resolveDevice(ctx.topology, args.router, ['router']);
     resolveInterfaces(ctx.topology, dev.name, args.iface);
     if (!args.clear && !args.delay && !args.loss) throw new UsageError('netem needs --delay, --loss or --clear', 'e.g. `netem spine1 eth2 --delay 50 --loss 5`');
     const { embeddedOnly, setNetem } = await import('../lab/drivers/embedded/ops.js');
     const qdisc = await setNetem(embeddedOnly(await ctx.driver()), dev.name, args.iface, args.clear ? 'clear' : { delayMs: args.delay, lossPct: args.loss });
-    const { noteAction } = await import('../lab/state/drill-state.js');
-    await noteAction(ctx.lab, `netem ${dev.name} ${args.iface}${args.clear ? ' --clear' : `${args.delay ? ` --delay ${args.delay}` : ''}${args.loss ? ` --loss ${args.loss}` : ''}`}`, ctx.caller.user);
     return { router: dev.name, iface: args.iface, qdisc };
   },
 });

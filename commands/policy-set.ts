@@ -10,6 +10,7 @@ export default defineCommand({
   args: z.object({ policy: z.string().describe('policy name'), field: z.string().describe('field of virtualRouters[0] or its neighbors[0]'), value: z.string().describe('new value') }),
   permission: 'operate',
   mutating: true,
+  drillAction: true,
   long: true,
   async handler(args, ctx): Promise<PolicySetResult> {
     const { editPolicy, applyTopology } = await import('../lab/drills/policy.js');
@@ -20,8 +21,6 @@ export default defineCommand({
     const { topology, from, to } = editPolicy(rec.topology, args.policy, args.field, args.value);
     TopologySchema.parse(topology); // the edited model must still be a valid model
     const { nodes } = await applyTopology(d, rec, topology);
-    const { noteAction } = await import('../lab/state/drill-state.js');
-    await noteAction(ctx.lab, `policy set ${args.policy} ${args.field} ${args.value}`, ctx.caller.user);
     return { policy: args.policy, field: args.field, from, to, nodes };
   },
 });

@@ -11,6 +11,7 @@ export default defineCommand({
   args: z.object({ router: z.string().describe('spine0, leaf1, …') }),
   permission: 'operate',
   mutating: true,
+  drillAction: true,
   long: true,
   async handler(args, ctx): Promise<RestartResult> {
     const started = performance.now();
@@ -19,8 +20,6 @@ export default defineCommand({
     const d = embeddedOnly(await ctx.driver());
     await requireRecord(d);
     await restartRouter(d, dev.name);
-    const { noteAction } = await import('../lab/state/drill-state.js');
-    await noteAction(ctx.lab, `router restart ${dev.name}`, ctx.caller.user);
     return { device: dev.name, kind: 'router', daemons: ['zebra', 'bgpd'], durationMs: performance.now() - started };
   },
 });

@@ -59,6 +59,8 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {
   offline?: boolean;
   /** Long-running: surfaces show progress and Slack answers with one updated message. */
   long?: boolean;
+  /** An operator's fix (link, restarts, policy set, netem): during a drill, recorded with the time it started. */
+  drillAction?: boolean;
   /** Flags that take completion hints (e.g. --from pod). */
   flagCompletions?: Record<string, Completion>;
   handler(args: z.infer<S>, ctx: CommandContext): Promise<R>;
