@@ -5,13 +5,14 @@ import type { DrillEndResult } from './drill-results.js';
 export default defineCommand({
   name: 'drill end',
   summary: 'Reveal the cause, restore the lab to its pre-drill baseline, record the score',
+  examples: ['drill end', 'drill end --abort'],
   positionals: [],
-  args: z.object({}),
+  args: z.object({ abort: z.boolean().default(false).describe('stop without scoring it as resolved or given up (scored aborted)') }),
   permission: 'operate',
   mutating: true,
   long: true,
-  async handler(_args, ctx): Promise<DrillEndResult> {
+  async handler(args, ctx): Promise<DrillEndResult> {
     const { endDrill } = await import('../lab/drills/run.js');
-    return endDrill(await ctx.driver(), ctx.lab);
+    return endDrill(await ctx.driver(), ctx.lab, { abort: args.abort });
   },
 });

@@ -104,12 +104,30 @@ export async function checkDrill(driver: Driver, lab: string, runCheck: () => Pr
   return { ok, fixed: verdict.fixed, detail, check, elapsedMs: Date.now() - Date.parse(state.injectedAt ?? state.startedAt), fixConvergenceMs, hintsUsed: latest.hintsUsed };
 }
 
-export async function endDrill(driver: Driver, lab: string): Promise<DrillEndResult> {
+export async function endDrill(driver: Driver, lab: string, opts: { abort?: boolean } = {}): Promise<DrillEndResult> {
   const started = Date.now();
   const state = await requireDrill(lab);
   const scenario = findScenario(state.id);
   const ctx = drillCtx(driver, lab);
+  // Fixed but never `drill check`ed still counts as resolved: the scenario's own test decides.
+  if (!state.resolvedAt && !opts.abort) {
+    // A fix run just before `drill end` gets the time to converge a `drill check` would give it
+    // (10 s); with no operator command since the fault there is nothing to wait for.
+    const deadline = Date.now() + (state.actions?.length ? 10_000 : 0);
+    let verdict = await scenario.isFixed(ctx, state.fault).catch(() => ({ fixed: false }));
+    while (!verdict.fixed && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      verdict = await scenario.isFixed(ctx, state.fault).catch(() => ({ fixed: false }));
+    }
+    if (verdict.fixed) {
+      state.resolvedAt = new Date().toISOString();
+      state.resolvedBy = 'end';
+    }
+  }
+  // What traffic saw during the drill, before the restore adds its own blips (those are in the timeline).
+  const incident = await readProber(ctx.d, state.prober);
   const restored: string[] = [];
+  const restoreAt = Date.now();
   await scenario.restore(ctx, state.fault).catch((e: Error) => restored.push(`scenario restore failed: ${e.message}`));
   restored.push(...(await restoreLab(ctx.d, state.baselineTopology)));
   const rec = await ctx.record();
@@ -120,10 +138,11 @@ export async function endDrill(driver: Driver, lab: string): Promise<DrillEndRes
     restored.push(`${rejected.join(', ')}: FRR restarted (routes rejected by the kernel after the flap, FRRouting/frr#14160)`);
     diff = await waitBaseline(ctx.d, rec.topology, state.baseline!, 30_000);
   }
-  const prober = await readProber(ctx.d, state.prober);
+  const all = await readProber(ctx.d, state.prober);
   await stopProber(ctx.d, state.prober);
-  const timeline = buildTimeline(state, prober, started);
-  const outcome = state.resolvedAt ? 'resolved' : 'gave-up';
+  const timeline = buildTimeline(state, all, restoreAt);
+  const prober = incident;
+  const outcome = opts.abort ? 'aborted' : state.resolvedAt ? 'resolved' : 'gave-up';
   const timeToResolveMs = state.resolvedAt ? Date.parse(state.resolvedAt) - Date.parse(state.injectedAt ?? state.startedAt) : undefined;
   await appendScore({ lab, id: state.id, title: state.title, user: state.startedBy, surface: state.surface, startedAt: state.startedAt, endedAt: new Date().toISOString(), timeToResolveMs, hintsUsed: state.hintsUsed, outcome });
   await clearDrill(lab);

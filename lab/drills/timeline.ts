@@ -22,7 +22,7 @@ export type TimelineEntry =
       /** Outages less than BURST_GAP_MS apart are one entry (a lossy link drops a probe every few hundred ms). */
       bursts: number;
     }
-  | { at: string; kind: 'resolved' }
+  | { at: string; kind: 'resolved'; by: 'check' | 'end' }
   | { at: string; kind: 'restore' };
 
 /** Overlapping loss windows of different flows are one outage: from the first break to the last recovery. */
@@ -84,7 +84,7 @@ export function buildTimeline(state: DrillState, prober: ProberReport, restoreAt
       totalFlows: prober.flows.length,
       lost: o.lost,
     })),
-    ...(state.resolvedAt ? [{ at: state.resolvedAt, kind: 'resolved' as const }] : []),
+    ...(state.resolvedAt ? [{ at: state.resolvedAt, kind: 'resolved' as const, by: state.resolvedBy ?? 'check' }] : []),
     { at: iso(restoreAt), kind: 'restore' as const },
   ];
   return entries.sort((a, b) => a.at.localeCompare(b.at));

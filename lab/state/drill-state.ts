@@ -57,6 +57,8 @@ export interface DrillState {
   /** Operator commands run during the drill (link, agent restart, policy set, …). */
   actions?: DrillAction[];
   resolvedAt?: string;
+  /** Whose test found it fixed: a passing `drill check`, or `drill end` when nobody checked first. */
+  resolvedBy?: 'check' | 'end';
   fixConvergenceMs?: number;
   prober?: { flows: { from: string; to: string; toIp: string; pidFile: string; logFile: string }[]; intervalMs: number };
 }
@@ -118,8 +120,7 @@ export async function clearDrill(lab: string): Promise<void> {
 }
 
 /** Operator commands call this: during a drill, what was done and when is part of the report. */
-export async function noteAction(lab: string, line: string, user: string): Promise<void> {
-  const at = new Date().toISOString();
+export async function noteAction(lab: string, line: string, user: string, at = new Date().toISOString()): Promise<void> {
   await updateDrill(lab, (d) => void (d.actions = [...(d.actions ?? []), { at, line, user }]));
 }
 

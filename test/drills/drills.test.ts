@@ -184,6 +184,20 @@ async function drillRound(id: string, scenario: (typeof scenarios)[number]): Pro
 }
 
 describe('drill lifecycle', () => {
+  it('a fix nobody checked is still resolved at drill end; --abort scores aborted', async () => {
+    await run<DrillStartResult>('drill start agent-crash');
+    await ok('agent restart cilium-bgp-worker3');
+    const end = await run<DrillEndResult>('drill end');
+    expect(end.outcome).toBe('resolved');
+    expect(end.timeline.find((e) => e.kind === 'resolved')).toMatchObject({ by: 'end' });
+    await run<DrillStartResult>('drill start spine-down');
+    const aborted = await run<DrillEndResult>('drill end --abort');
+    expect(aborted.outcome).toBe('aborted');
+    expect(aborted.ok).toBe(true);
+    const scores = (await run<DrillScoresResult>('drill scores')).scores.slice(-2).map((s) => [s.id, s.outcome]);
+    expect(scores).toEqual([['agent-crash', 'resolved'], ['spine-down', 'aborted']]);
+  }, 120_000);
+
   it('--random hides the scenario; scores record it; down during a drill ends it cleanly', async () => {
     const start = await run<DrillStartResult>('drill start --random --seed 3');
     expect(start.id).toBeUndefined();
@@ -194,7 +208,7 @@ describe('drill lifecycle', () => {
     await ok('down');
     expect((await run<DrillStatusResult>('drill status')).running).toBe(false);
     const scores = await run<DrillScoresResult>('drill scores');
-    expect(scores.scores.filter((s) => s.outcome === 'resolved').length).toBe(scenarios.length);
+    expect(scores.scores.filter((s) => s.outcome === 'resolved').length).toBe(scenarios.length + 1);
     expect(scores.scores.at(-1)!.outcome).toBe('aborted');
   }, 120_000);
 });
