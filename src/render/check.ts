@@ -1,7 +1,7 @@
 // `check`: a reachability matrix the way Mininet's pingall prints it (X for a failure),
 // the totals line, then one diagnosis line per failure saying where it broke.
 import type { CheckResult, PingResult } from '../../commands/results.js';
-import { linesToText, ms, seg, type Line } from './lines.js';
+import { linesToText, ms, seg, wrapLine, type Line } from './lines.js';
 import { captureLines } from './capture.js';
 import type { TextOptions } from './text.js';
 
@@ -30,7 +30,7 @@ export function checkMatrix(r: CheckResult, kind: PingResult['kind'], marks: boo
   return lines;
 }
 
-export function checkLines(r: CheckResult, marks = false): Line[] {
+export function checkLines(r: CheckResult, marks = false, width = Infinity): Line[] {
   const kinds = (['ping', 'http', 'nodeport'] as const).filter((k) => r.results.some((x) => x.kind === k));
   const lines: Line[] = kinds.flatMap((k) => checkMatrix(r, k, marks));
   const total = r.passed + r.failed;
@@ -41,15 +41,15 @@ export function checkLines(r: CheckResult, marks = false): Line[] {
     seg(` in ${ms(r.durationMs)}`, { dim: true }),
   ]);
   for (const f of r.results.filter((x) => !x.ok)) {
-    lines.push([
+    lines.push(...wrapLine([
       seg('✗ ', { color: 'red' }),
       seg(`${f.from} -> ${f.to} (${f.toIp})`, { bold: true }),
       seg(f.kind === 'ping' ? '' : ` [${f.kind}]`),
       seg(`: ${f.diagnosis ?? 'no answer'}`),
-    ]);
+    ], width, 4));
   }
   if (r.capture) lines.push([], ...captureLines(r.capture));
   return lines;
 }
 
-export const checkText = (r: CheckResult, opts: TextOptions) => linesToText(checkLines(r), opts);
+export const checkText = (r: CheckResult, opts: TextOptions) => linesToText(checkLines(r, false, opts.width), opts);

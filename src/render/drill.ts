@@ -3,7 +3,7 @@
 import type { DrillCheckResult, DrillEndResult, DrillHintResult, DrillListResult, DrillScoresResult, DrillStartResult, DrillStatusResult } from '../../commands/drill-results.js';
 import type { ProberReport } from '../../lab/drills/prober.js';
 import type { TimelineEntry } from '../../lab/drills/timeline.js';
-import { linesToText, ms, seg, table, type Line } from './lines.js';
+import { linesToText, ms, seg, table, wrapLine, type Line } from './lines.js';
 import { checkText } from './check.js';
 import type { TextOptions } from './text.js';
 
@@ -14,7 +14,7 @@ export const drillListText = (r: DrillListResult, o: TextOptions) =>
 
 export function drillStartText(r: DrillStartResult, o: TextOptions): string {
   const lines: Line[] = [
-    [seg('📟 PAGE ', { bold: true, color: 'red' }), seg(r.id ? `(drill ${r.id}) ` : '(random drill) ', { dim: true }), seg(r.page, { bold: true })],
+    ...wrapLine([seg('📟 PAGE ', { bold: true, color: 'red' }), seg(r.id ? `(drill ${r.id}) ` : '(random drill) ', { dim: true }), seg(r.page, { bold: true })], o.width, 8),
     [seg(`started ${time(r.startedAt)} by ${r.startedBy}; ${r.hintsAvailable} hints available (\`drill hint\`); \`drill check\` when you think it is fixed`, { dim: true })],
   ];
   return linesToText(lines, o);
@@ -45,7 +45,7 @@ export const drillHintText = (r: DrillHintResult, o: TextOptions) => linesToText
 
 export function drillCheckText(r: DrillCheckResult, o: TextOptions): string {
   const head: Line[] = [
-    [seg(r.ok ? '✓ fixed' : '✗ not fixed yet', { bold: true, color: r.ok ? 'green' : 'red' }), seg(` — ${r.detail}`)],
+    ...wrapLine([seg(r.ok ? '✓ fixed' : '✗ not fixed yet', { bold: true, color: r.ok ? 'green' : 'red' }), seg(` — ${r.detail}`)], o.width, 4),
     ...(r.fixConvergenceMs !== undefined ? [[seg(`leaves converged ≤ ${ms(r.fixConvergenceMs)} after your last command`, { dim: true })]] : []),
   ];
   return `${linesToText(head, o)}\n${checkText(r.check, o)}`;
@@ -59,7 +59,7 @@ export function timelineRows(timeline: TimelineEntry[]): { at: string; what: str
     switch (e.kind) {
       case 'injected': return { at: time(e.at), what: 'fault injected' };
       case 'action': return { at: time(e.at), what: `${e.user}: ${e.line}` };
-      case 'resolved': return { at: time(e.at), what: '`drill check` passed' };
+      case 'resolved': return { at: time(e.at), what: e.by === 'end' ? "fixed: the scenario's test passed at `drill end` (nobody ran `drill check`)" : '`drill check` passed' };
       case 'restore': return { at: time(e.at), what: '`drill end`: restore started' };
       case 'outage': {
         const flows = `${e.flows}/${e.totalFlows} flows`;
@@ -78,12 +78,12 @@ export function timelineRows(timeline: TimelineEntry[]): { at: string; what: str
 export function drillEndText(r: DrillEndResult, o: TextOptions): string {
   const lines: Line[] = [
     [seg(`drill ${r.id}: ${r.title}`, { bold: true }), seg(` — ${r.outcome}`, { color: r.outcome === 'resolved' ? 'green' : 'yellow' })],
-    [seg('cause: ', { bold: true }), seg(r.cause)],
-    [seg('fix: ', { bold: true }), seg(r.fix.map((f) => `\`${f}\``).join(', '))],
+    ...wrapLine([seg('cause: ', { bold: true }), seg(r.cause)], o.width, 7),
+    ...wrapLine([seg('fix: ', { bold: true }), seg(r.fix.map((f) => `\`${f}\``).join(', '))], o.width, 5),
     [seg(`time to resolve: ${r.timeToResolveMs !== undefined ? ms(r.timeToResolveMs) : '—'}, hints used: ${r.hintsUsed}`)],
     [seg(`BGP convergence on the leaves: after the fault ${r.convergence.injectMs !== undefined ? ms(r.convergence.injectMs) : 'no route change'}, after the fix ${r.convergence.fixMs !== undefined ? `≤ ${ms(r.convergence.fixMs)}` : '—'}`)],
     [seg('timeline:', { bold: true })],
-    ...timelineRows(r.timeline ?? []).map((t): Line => [seg(`  ${t.at}  `, { dim: true }), seg(t.what, t.bad ? { color: 'red' } : {})]),
+    ...timelineRows(r.timeline ?? []).flatMap((t) => wrapLine([seg(`  ${t.at}  `, { dim: true }), seg(t.what, t.bad ? { color: 'red' } : {})], o.width, 16)),
     [seg('traffic (prober, pod to pod across racks):', { bold: true })],
     ...r.prober.flows.map((f): Line => [seg(`  ${f.flow}: ${f.answered}/${f.sent} answered`, { color: f.answered === f.sent ? 'green' : 'yellow' })]),
     ...r.restored.map((x): Line => [seg(`restored: ${x}`, { dim: true })]),

@@ -33,6 +33,28 @@ export function fitLine(line: Line, width: number): Line {
   return out;
 }
 
+/**
+ * Prose that must be read whole (a drill's cause, a failure's diagnosis): wrapped at spaces
+ * into several lines of at most `width` columns, the later ones indented, instead of cut.
+ */
+export function wrapLine(line: Line, width: number, indent = 2): Line[] {
+  const total = line.reduce((n, s) => n + s.text.length, 0);
+  if (!Number.isFinite(width) || width <= indent + 10 || total <= width) return [line];
+  // Words keep their segment's style; a segment may hold several words.
+  const words = line.flatMap((s) => s.text.split(/(?<= )/).map((t) => ({ ...s, text: t })));
+  const out: Line[] = [[]];
+  let len = 0;
+  for (const w of words) {
+    if (len + w.text.trimEnd().length > width && len > indent) {
+      out.push([seg(' '.repeat(indent))]);
+      len = indent;
+    }
+    out.at(-1)!.push(w);
+    len += w.text.length;
+  }
+  return out;
+}
+
 function styled(s: Seg): string {
   const codes: number[] = [];
   if (s.bold) codes.push(1);

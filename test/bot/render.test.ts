@@ -116,7 +116,7 @@ describe('slack renderers', () => {
         { at: '2026-12-01T06:00:01.000Z', kind: 'injected' },
         { at: '2026-12-01T06:00:01.200Z', kind: 'outage', phase: 'incident', backAt: '2026-12-01T06:00:01.300Z', durationMs: 100, flows: 1, totalFlows: 4, lost: 1, bursts: 1 },
         { at: '2026-12-01T06:00:06.000Z', kind: 'action', user: 'U1', line: 'router restart spine0' },
-        { at: '2026-12-01T06:00:09.000Z', kind: 'resolved' },
+        { at: '2026-12-01T06:00:09.000Z', kind: 'resolved', by: 'check' },
         { at: '2026-12-01T06:00:12.000Z', kind: 'restore' },
       ],
     });
