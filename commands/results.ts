@@ -12,6 +12,8 @@ export interface NextHop {
   device?: string;
   /** Directly connected route: no ip. */
   directlyConnected?: boolean;
+  /** A route to nowhere (`ip route … blackhole|reject`): no ip, no interface. */
+  unreachable?: 'blackhole' | 'reject' | 'prohibited';
   weight?: number;
 }
 

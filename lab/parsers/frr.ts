@@ -7,6 +7,10 @@ interface FrrNexthop {
   active?: boolean;
   fib?: boolean;
   directlyConnected?: boolean;
+  unreachable?: boolean;
+  blackhole?: boolean;
+  reject?: boolean;
+  'admin-prohibited'?: boolean;
   weight?: number;
 }
 interface FrrRoute {
@@ -38,8 +42,11 @@ export function parseRouteTable(json: string, deviceOf: (ip: string) => string |
           ip: n.ip,
           interface: n.interfaceName,
           active: Boolean(n.active),
-          fib: Boolean(n.fib),
+          // FRR marks the next hops of a shared group `fib` even on a route that lost to another
+          // (a static beating BGP); vtysh draws no `*` there, and neither do we.
+          fib: Boolean(n.fib) && Boolean(r.installed),
           directlyConnected: n.directlyConnected || undefined,
+          unreachable: n.unreachable || n.blackhole ? (n.reject ? 'reject' : n['admin-prohibited'] ? 'prohibited' : 'blackhole') : undefined,
           device: n.ip ? deviceOf(n.ip) : undefined,
           weight: n.weight,
         })),

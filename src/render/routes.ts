@@ -18,9 +18,14 @@ const byPrefix = (a: Route, b: Route) => {
   return 0;
 };
 
+const UNREACHABLE = { blackhole: 'blackhole', reject: 'ICMP unreachable', prohibited: 'ICMP prohibited' };
+
 function hopText(h: NextHop, uptime?: string): string {
-  const parts = h.directlyConnected || !h.ip ? [`is directly connected, ${h.interface ?? '?'}`] : [`via ${h.ip}`, ...(h.interface ? [h.interface] : [])];
-  if (!h.directlyConnected && h.ip && h.weight !== undefined) parts.push(`weight ${h.weight}`);
+  const parts =
+    h.unreachable ? [`unreachable (${UNREACHABLE[h.unreachable]})`]
+    : h.directlyConnected || !h.ip ? [`is directly connected, ${h.interface ?? '?'}`]
+    : [`via ${h.ip}`, ...(h.interface ? [h.interface] : [])];
+  if ((h.unreachable || (!h.directlyConnected && h.ip)) && h.weight !== undefined) parts.push(`weight ${h.weight}`);
   if (uptime) parts.push(uptime);
   return parts.join(', ');
 }
