@@ -36,7 +36,7 @@ export function LinesView({ lines, width }: { lines: Line[]; width: number }) {
 
 export const RoutesView = ({ result, width }: { result: RoutesResult; width: number }) => <LinesView lines={routesLines(result)} width={width} />;
 export const PeersView = ({ result, width }: { result: PeersResult; width: number }) => <LinesView lines={peersLines(result, width)} width={width} />;
-export const CheckView = ({ result, width }: { result: CheckResult; width: number }) => <LinesView lines={checkLines(result, true)} width={width} />;
+export const CheckView = ({ result, width }: { result: CheckResult; width: number }) => <LinesView lines={checkLines(result, true, width)} width={width} />;
 export const TopoView = ({ result, width, states }: { result: TopoShowResult; width: number; states?: SessionStates }) => (
   <LinesView lines={topoLines(result, { width, states })} width={width} />
 );
@@ -49,7 +49,7 @@ export function statesFromPeers(r: PeersResult): SessionStates {
 const LINES: Record<string, (r: never, width: number) => Line[]> = {
   routes: (r: RoutesResult) => routesLines(r),
   peers: (r: PeersResult, w: number) => peersLines(r, w),
-  check: (r: CheckResult) => checkLines(r, true),
+  check: (r: CheckResult, w: number) => checkLines(r, true, w),
   capture: captureLines,
   trace: traceLines,
   status: statusLines,
