@@ -6,12 +6,16 @@ import { resolvePod } from './names.js';
 export default defineCommand({
   name: 'trace',
   summary: 'The hop-by-hop path from one pod to another, with router names',
-  examples: ['trace app-control-plane app-worker2'],
+  examples: ['trace app-control-plane app-worker2', 'trace app-control-plane app-worker2 --udp'],
   positionals: [
     { name: 'from', complete: 'pod' },
     { name: 'to', complete: 'pod' },
   ],
-  args: z.object({ from: z.string().describe('source pod'), to: z.string().describe('destination pod') }),
+  args: z.object({
+    from: z.string().describe('source pod'),
+    to: z.string().describe('destination pod'),
+    udp: z.boolean().default(false).describe("trace one random UDP flow (its own ECMP path) instead of ping's path"),
+  }),
   permission: 'read',
   async handler(args, ctx): Promise<TraceResult> {
     const driver = await ctx.driver();
@@ -19,11 +23,14 @@ export default defineCommand({
     const from = resolvePod(ctx.topology, args.from, podsPerNode);
     const to = resolvePod(ctx.topology, args.to, podsPerNode);
     const { parseTraceroute, mergeTraces } = await import('../lab/parsers/traceroute.js');
-    // Paris-traceroute style: one UDP flow (fixed ports, -U --sport) for every probe, so all hops
-    // lie on the one ECMP path that flow hashes to; a random source port per trace shows another
-    // path now and then. --sport implies one probe at a time: none is sent past the destination.
+    // ICMP echo probes (-I) by default: the fabric hashes ECMP on the 5-tuple and ICMP has no
+    // ports, so every probe takes the path `check`'s pings take between these two pods. --udp
+    // traces one UDP flow instead (fixed ports, Paris-traceroute style), a random one each time,
+    // as an application's connections spread. One probe at a time (-N 1): none is sent past the
+    // destination, whose ICMP rate limit would leave the last hop silent.
     const sport = 33000 + Math.floor(Math.random() * 28000);
-    const argv = ['traceroute', '-n', '-U', `--sport=${sport}`, '-q', '1', '-w', '1', '-m', '12', to.ip];
+    const method = args.udp ? ['-U', `--sport=${sport}`] : ['-I'];
+    const argv = ['traceroute', '-n', ...method, '-N', '1', '-q', '1', '-w', '1', '-m', '12', to.ip];
     const run = async () => parseTraceroute((await driver.exec(from.name, argv, { signal: ctx.signal, timeoutMs: 20_000 })).stdout);
     let raw = await run();
     // Linux limits ICMP errors to a burst of 6, then 1/s, per peer: a hop that was just asked
