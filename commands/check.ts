@@ -56,12 +56,18 @@ export default defineCommand({
     const results = [...sweep, ...(await Promise.all(probes.slice(pings).map((p) => p())))];
     // Wait and retry failing probes until the deadline: a fabric converging is not a failure.
     const deadline = Date.now() + args.wait * 1000;
+    const attempts = results.map(() => 1);
     while (results.some((r) => !r.ok) && Date.now() < deadline && !ctx.signal.aborted) {
       await new Promise((r) => setTimeout(r, 250));
       const failing = results.map((r, i) => [r, i] as const).filter(([r]) => !r.ok);
       const again = await Promise.all(failing.map(([, i]) => probes[i]!()));
-      failing.forEach(([, i], k) => (results[i] = again[k]!));
+      failing.forEach(([, i], k) => {
+        results[i] = again[k]!;
+        attempts[i]!++;
+      });
     }
+    // Passing only on a retry is convergence, or loss: reported, not hidden.
+    attempts.forEach((n, i) => n > 1 && (results[i]!.attempts = n));
     ctx.signal.throwIfAborted();
     const failed = results.filter((r) => !r.ok);
     if (failed.length) {

@@ -83,6 +83,8 @@ export interface PingResult {
   kind: 'ping' | 'http' | 'nodeport';
   /** For http/nodeport: what answered. */
   answer?: string;
+  /** Tries it took when more than one: a pair that answers only on a retry is losing packets. */
+  attempts?: number;
 }
 
 export interface CheckResult {
@@ -177,4 +179,25 @@ export interface DownResult {
   labs: string[];
   removed: string[];
   durationMs: number;
+}
+
+export interface InterfaceRow {
+  name: string;
+  /** IPv4 addresses with prefix length. */
+  addresses: string[];
+  adminUp: boolean;
+  /** Link (carrier) up: the far end is there and up. */
+  carrier: boolean;
+  mtu: number;
+  /** What the model says it should be, for the fabric's own interfaces. */
+  intendedMtu?: number;
+  /** The far end (device:interface, or the rack bridge), from the model. */
+  peer?: string;
+  description?: string;
+}
+
+export interface InterfacesResult {
+  device: string;
+  kind: 'router' | 'node';
+  interfaces: InterfaceRow[];
 }

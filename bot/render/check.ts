@@ -42,6 +42,11 @@ export function renderCheck(r: CheckResult): SlackMessage {
     }
   }
   if (r.capture) blocks.push(...captureSummaryBlocks(r.capture));
+  const retried = r.results.filter((x) => x.ok && x.attempts);
+  if (retried.length) {
+    const list = retried.slice(0, 10).map((x) => `${x.from} → ${x.to}${x.kind === 'ping' ? '' : ` [${x.kind}]`} (try ${x.attempts})`).join(', ');
+    blocks.push(context(`:warning: ${retried.length} answered only on a retry (converging, or losing packets): ${esc(list)}${retried.length > 10 ? ` …${retried.length - 10} more` : ''}`));
+  }
   const failures = r.results.filter((x) => !x.ok);
   const failLines = failures.map((f) => `✗ ${f.kind} ${f.from} → ${f.to} (${f.toIp})${f.diagnosis ? `: ${f.diagnosis}` : ''}`);
   fullLines.push(...failLines);

@@ -40,6 +40,11 @@ export function checkLines(r: CheckResult, marks = false, width = Infinity): Lin
     seg(`${dropped}% dropped (${r.passed}/${total} received)`, { color: r.failed ? 'red' : 'green', bold: true }),
     seg(` in ${ms(r.durationMs)}`, { dim: true }),
   ]);
+  const retried = r.results.filter((x) => x.ok && x.attempts);
+  if (retried.length) {
+    const list = retried.map((x) => `${x.from} -> ${x.to}${x.kind === 'ping' ? '' : ` [${x.kind}]`} (try ${x.attempts})`).join(', ');
+    lines.push(...wrapLine([seg(`⚠ ${retried.length} answered only on a retry (converging, or losing packets): `, { color: 'yellow' }), seg(list)], width, 4));
+  }
   for (const f of r.results.filter((x) => !x.ok)) {
     lines.push(...wrapLine([
       seg('✗ ', { color: 'red' }),
