@@ -15,7 +15,11 @@ export default defineCommand({
     const running = await requireDrill(ctx.lab);
     const hints = findScenario(running.id).hints(running.fault);
     // After the last hint, asking again repeats it without counting.
-    const s = (await updateDrill(ctx.lab, (d) => void (d.hintsUsed = Math.min(hints.length, d.hintsUsed + 1)))) ?? running;
-    return { number: s.hintsUsed, total: hints.length, hint: hints[s.hintsUsed - 1]! };
+    let repeat = false;
+    const s = (await updateDrill(ctx.lab, (d) => {
+      repeat = d.hintsUsed >= hints.length;
+      d.hintsUsed = Math.min(hints.length, d.hintsUsed + 1);
+    })) ?? running;
+    return { number: s.hintsUsed, total: hints.length, hint: hints[s.hintsUsed - 1]!, repeat: repeat || undefined };
   },
 });

@@ -44,6 +44,8 @@ export interface DrillHintResult {
   number: number;
   total: number;
   hint: string;
+  /** Every hint was already given: this is the last one again (not counted). */
+  repeat?: boolean;
 }
 
 export interface DrillCheckResult {
@@ -90,6 +92,8 @@ export interface LinkResult {
   adminUp: boolean;
   carrier: boolean;
   mtu: number;
+  /** The MTU went up: the pods' cached path MTUs were flushed (this many pods). */
+  flushedPathMtuPods?: number;
 }
 
 export interface RestartResult {

@@ -44,7 +44,10 @@ export function renderDrillStart(r: DrillStartResult): SlackMessage {
 }
 
 export function renderDrillHint(r: DrillHintResult): SlackMessage {
-  return { text: `hint ${r.number}/${r.total}: ${r.hint}`, blocks: [section(`:bulb: *hint ${r.number}/${r.total}*: ${esc(r.hint)}`)] };
+  return {
+    text: `hint ${r.number}/${r.total}: ${r.hint}`,
+    blocks: [section(`:bulb: *hint ${r.number}/${r.total}*: ${esc(r.hint)}`), ...(r.repeat ? [context('no more hints: that was the last one again (not counted)')] : [])],
+  };
 }
 
 export function renderDrillStatus(r: DrillStatusResult): SlackMessage {
@@ -105,7 +108,10 @@ export function renderDrillScores(r: DrillScoresResult): SlackMessage {
 
 export const renderLink = (r: LinkResult): SlackMessage => ({
   text: `${r.device} ${r.iface}: ${r.adminUp ? 'up' : 'down'}`,
-  blocks: [section(`${r.adminUp ? ':large_green_circle:' : ':red_circle:'} *${esc(r.device)} ${esc(r.iface)}*: admin ${r.adminUp ? 'up' : 'down'}, carrier ${r.carrier ? 'yes' : 'no'}, MTU ${r.mtu}`)],
+  blocks: [
+    section(`${r.adminUp ? ':large_green_circle:' : ':red_circle:'} *${esc(r.device)} ${esc(r.iface)}*: admin ${r.adminUp ? 'up' : 'down'}, carrier ${r.carrier ? 'yes' : 'no'}, MTU ${r.mtu}`),
+    ...(r.flushedPathMtuPods ? [context(`flushed the cached path MTUs of ${r.flushedPathMtuPods} pods (kept 10 min otherwise)`)] : []),
+  ],
 });
 
 export const renderRestart = (r: RestartResult): SlackMessage => ({

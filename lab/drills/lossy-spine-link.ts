@@ -1,31 +1,59 @@
-// A degraded spine-leaf link (bad optic): loss and delay, sessions stay up, traffic suffers.
-import { defineScenario } from './types.js';
-import { leafNames, spines, uplink, verdict } from './util.js';
+// A degraded spine-leaf link (bad optic): loss (and delay where the kernel has netem), sessions
+// stay up, traffic hashed over it suffers. The link is chosen when injecting: the spine that
+// carries most of the prober's flows, so the loss is seen, not only claimed.
+import { defineScenario, type DrillCtx } from './types.js';
+import type { Topology } from '../topology/schema.js';
+import { firstRack, lastRack, leafNames, nodesOfRack, podOf, spines, uplink, verdict } from './util.js';
 import { netemOf, setNetem } from '../drivers/embedded/ops.js';
+import { ownerOfAddress } from '../topology/model.js';
 
 export default defineScenario({
   id: 'lossy-spine-link',
-  title: 'A lossy, slow spine-leaf link',
+  title: 'A lossy spine-leaf link',
   target: (t) => {
     const leaf = leafNames(t).at(-1)!;
     const spine = spines(t).at(-1)!.name;
     return { leaf, spine, iface: uplink(t, leaf, spine).spineIface, lossPct: 30, delayMs: 80 };
   },
-  page: (f) => `[WARNING] Cross-rack latency p99 up and TCP retransmits high toward ${f.leaf}'s rack; no BGP alarms.`,
+  page: (f) =>
+    Number(f.delayMs) > 0
+      ? `[WARNING] Cross-rack latency p99 up and TCP retransmits high toward ${f.leaf}'s rack; no BGP alarms.`
+      : `[WARNING] Intermittent cross-rack packet loss and TCP retransmits toward ${f.leaf}'s rack; no BGP alarms.`,
   hints: (f) => [
-    `\`peers\` is all green: look at the data path. \`trace\` and repeated \`check\` show what varies.`,
-    `Compare RTTs of flows through each spine; the slow ones cross ${f.spine}.`,
-    `${f.spine} ${f.iface} has a netem qdisc (loss, delay): \`netem ${f.spine} ${f.iface} --clear\`.`,
+    `\`peers\` is all green: look at the data path. Repeated \`check\` shows which pairs answer only on a retry.`,
+    `\`trace\` the pairs that lose packets (it follows ping's path): which spine do they share? \`capture\` on its links.`,
+    `${f.spine} ${f.iface} drops ${f.lossPct}% of what it sends${Number(f.delayMs) > 0 ? ` and delays it ${f.delayMs} ms` : ''}: \`netem ${f.spine} ${f.iface} --clear\`.`,
   ],
-  cause: (f) => `${f.spine} ${f.iface} (toward ${f.leaf}) had netem ${f.lossPct}% loss and ${f.delayMs} ms delay: sessions stayed up (BGP retransmits), flows hashed over it suffered.`,
+  cause: (f) =>
+    `${f.spine} ${f.iface} (toward ${f.leaf}) had ${f.lossPct}% loss${Number(f.delayMs) > 0 ? ` and ${f.delayMs} ms delay` : ''}: sessions stayed up (BGP retransmits), the flows hashed over it suffered.`,
   fix: (f) => [`netem ${f.spine} ${f.iface} --clear`],
   async inject(ctx, f) {
-    await setNetem(ctx.d, f.spine, f.iface, { lossPct: f.lossPct, delayMs: f.delayMs });
+    const t = (await ctx.record()).topology;
+    const spine = (await busiestSpine(ctx, t)) ?? String(f.spine);
+    const iface = uplink(t, String(f.leaf), spine).spineIface;
+    const q = await setNetem(ctx.d, spine, iface, { lossPct: Number(f.lossPct), delayMs: Number(f.delayMs) });
+    // Without sch_netem the loss is done with nftables and there is no delay: say only what is true.
+    return { spine, iface, delayMs: q?.startsWith('nftables') ? 0 : Number(f.delayMs) };
   },
   async isFixed(ctx, f) {
-    return verdict([[`no netem on ${f.spine} ${f.iface}`, async () => (await netemOf(ctx.d, f.spine, f.iface)) === undefined]]);
+    return verdict([[`no impairment on ${f.spine} ${f.iface}`, async () => (await netemOf(ctx.d, String(f.spine), String(f.iface))) === undefined]]);
   },
   async restore(ctx, f) {
-    await setNetem(ctx.d, f.spine, f.iface, 'clear');
+    await setNetem(ctx.d, String(f.spine), String(f.iface), 'clear');
   },
 });
+
+/** The spine the first rack's leaf sends most first-rack → last-rack pod pings through (the kernel's own ECMP choice). */
+async function busiestSpine(ctx: DrillCtx, t: Topology): Promise<string | undefined> {
+  const rack = firstRack(t);
+  const count = new Map<string, number>();
+  for (const a of nodesOfRack(t, rack.name)) {
+    for (const b of nodesOfRack(t, lastRack(t).name)) {
+      const r = await ctx.d.exec(rack.leaf, ['ip', 'route', 'get', podOf(t, b.name).ip, 'from', podOf(t, a.name).ip, 'iif', rack.leafInterface, 'ipproto', 'icmp']);
+      const via = /via (\S+)/.exec(r.stdout)?.[1];
+      const spine = via ? ownerOfAddress(t, via)?.name : undefined;
+      if (spine) count.set(spine, (count.get(spine) ?? 0) + 1);
+    }
+  }
+  return [...count].sort((x, y) => y[1] - x[1])[0]?.[0];
+}

@@ -3,9 +3,8 @@
 import { defineScenario } from './types.js';
 import type { DrillCtx } from './types.js';
 import type { Topology } from '../topology/schema.js';
-import { podsOf } from '../topology/model.js';
 import { firstRack, lastRack, leafNames, nodesOfRack, reaches, spines, uplink, verdict } from './util.js';
-import { linkInfo, setLink } from '../drivers/embedded/ops.js';
+import { flushPathMtu, linkInfo, setLink } from '../drivers/embedded/ops.js';
 
 const SIZE = 1400;
 
@@ -16,14 +15,6 @@ async function bigPingsPass(ctx: DrillCtx, t: Topology): Promise<boolean> {
   const pairs = a.flatMap((x) => b.flatMap((y) => [[x, y], [y, x]]));
   const ok = await Promise.all(pairs.map(([x, y]) => reaches(ctx, t, x!, y!, SIZE)));
   return ok.every(Boolean);
-}
-
-/**
- * While the MTU was low, senders learned a 1300-byte path MTU (ICMP frag-needed) and keep it
- * for 10 minutes; a drill does not wait that long, so once the link is fixed the pods forget it.
- */
-async function flushPathMtu(ctx: DrillCtx, t: Topology): Promise<void> {
-  await Promise.all(podsOf(t, 1).map((p) => ctx.d.exec(p.name, ['ip', 'route', 'flush', 'cache'])));
 }
 
 export default defineScenario({
@@ -39,10 +30,10 @@ export default defineScenario({
   page: () => `[WARNING] Some cross-rack requests hang (large responses, file uploads); health checks and pings are green.`,
   hints: (f) => [
     `\`check\` passes; try \`check --size ${f.size}\`: which pairs fail, and what do their paths share?`,
-    `Large don't-fragment packets die on one link only: look at the MTU of the links between ${f.leaf} and the spines.`,
+    `Large don't-fragment packets die on one link only: look at the MTU of the links between ${f.leaf} and the spines (\`interfaces <router>\`).`,
     `${f.spine} ${f.iface} has MTU ${f.low}, its peer ${f.mtu}: \`link ${f.spine} ${f.iface} up --mtu ${f.mtu}\`.`,
   ],
-  cause: (f) => `${f.spine} ${f.iface} (toward ${f.leaf}) had MTU ${f.low} while the other end has ${f.mtu}: ${f.size}-byte DF packets hashed over that link were dropped or refused; BGP's small packets passed. Senders keep the learned 1300-byte path MTU for 10 minutes after the fix (the drill flushes it).`,
+  cause: (f) => `${f.spine} ${f.iface} (toward ${f.leaf}) had MTU ${f.low} while the other end has ${f.mtu}: ${f.size}-byte DF packets hashed over that link were dropped or refused; BGP's small packets passed. Senders keep a learned 1300-byte path MTU for 10 minutes; \`link … --mtu\` flushes the pods' cached path MTUs.`,
   fix: (f) => [`link ${f.spine} ${f.iface} up --mtu ${f.mtu}`],
   async inject(ctx, f) {
     await setLink(ctx.d, f.spine, f.iface, 'up', f.low);
@@ -51,11 +42,11 @@ export default defineScenario({
     const t = (await ctx.record()).topology;
     return verdict([
       [`${f.spine} ${f.iface} MTU ${f.mtu}`, async () => (await linkInfo(ctx.d, f.spine, f.iface)).mtu === f.mtu],
-      [`${f.size}-byte DF pings pass between racks`, async () => (await flushPathMtu(ctx, t), bigPingsPass(ctx, t))],
+      [`${f.size}-byte DF pings pass between racks`, async () => (await flushPathMtu(ctx.d, t), bigPingsPass(ctx, t))],
     ]);
   },
   async restore(ctx, f) {
     await setLink(ctx.d, f.spine, f.iface, 'up', f.mtu);
-    await flushPathMtu(ctx, (await ctx.record()).topology);
+    await flushPathMtu(ctx.d, (await ctx.record()).topology);
   },
 });

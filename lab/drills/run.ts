@@ -56,7 +56,11 @@ export async function startDrill(
     const injected = Date.now();
     state.injectedAt = new Date(injected).toISOString();
     await updateDrill(lab, (d) => void (d.injectedAt = state.injectedAt));
-    await scenario.inject(ctx, fault);
+    const settled = await scenario.inject(ctx, fault);
+    if (settled) {
+      Object.assign(fault, settled);
+      await updateDrill(lab, (d) => void Object.assign(d.fault, settled));
+    }
     const settle = await waitSettled(ctx.d, rec.topology, { quietMs: 2000, timeoutMs: 12_000, initial: before });
     state.injectConvergenceMs = settle.lastChange !== undefined ? settle.lastChange - injected : undefined;
     await updateDrill(lab, (d) => void (d.injectConvergenceMs = state.injectConvergenceMs));

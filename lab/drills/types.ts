@@ -32,7 +32,8 @@ export interface Scenario<F extends Fault = Fault> {
   cause(f: F): string;
   /** The intended fix as operator command lines. */
   fix(f: F): string[];
-  inject(ctx: DrillCtx, f: F): Promise<void>;
+  /** Injects the fault; may return what it settled on only once it saw the lab (which link, what the kernel allows). */
+  inject(ctx: DrillCtx, f: F): Promise<void | Partial<F>>;
   isFixed(ctx: DrillCtx, f: F): Promise<FixVerdict>;
   /** Undoes what the fault did; the generic restore (restore.ts) runs after it. */
   restore(ctx: DrillCtx, f: F): Promise<void>;

@@ -20,13 +20,17 @@ export function drillStartText(r: DrillStartResult, o: TextOptions): string {
   return linesToText(lines, o);
 }
 
+/** Per probed flow: answered share, how many times it broke, and whether it is broken now. */
 export function proberLines(p: ProberReport | undefined): Line[] {
   if (!p) return [];
   const lines: Line[] = [[seg('traffic (prober, pod to pod across racks):', { bold: true })]];
-  for (const f of p.flows) lines.push([seg(`  ${f.flow}: ${f.answered}/${f.sent} answered`, { color: f.answered === f.sent ? 'green' : 'yellow' })]);
-  if (!p.windows.length) lines.push([seg('  no loss seen', { color: 'green' })]);
-  for (const w of p.windows)
-    lines.push([seg(`  ${w.flow}: broke ${time(w.brokeAt)}, ${w.backAt ? `back ${time(w.backAt)} (${ms(w.durationMs)}, ${w.lost} lost)` : `still broken (${w.lost} lost)`}`, { color: 'red' })]);
+  for (const f of p.flows) {
+    const windows = p.windows.filter((w) => w.flow === f.flow);
+    const open = windows.find((w) => !w.backAt);
+    const lossPct = f.sent ? Math.round((100 * (f.sent - f.answered)) / f.sent) : 0;
+    const state = open ? `broken since ${time(open.brokeAt)}` : windows.length ? `broke ${windows.length}× (last ${time(windows.at(-1)!.brokeAt)})` : 'no loss';
+    lines.push([seg(`  ${f.flow}: ${f.answered}/${f.sent} answered (${lossPct}% lost), ${state}`, { color: open ? 'red' : windows.length ? 'yellow' : 'green' })]);
+  }
   return lines;
 }
 
@@ -41,7 +45,11 @@ export function drillStatusText(r: DrillStatusResult, o: TextOptions): string {
   return linesToText(lines, o);
 }
 
-export const drillHintText = (r: DrillHintResult, o: TextOptions) => linesToText([[seg(`hint ${r.number}/${r.total}: `, { bold: true, color: 'cyan' }), seg(r.hint)]], o);
+export const drillHintText = (r: DrillHintResult, o: TextOptions) =>
+  linesToText([
+    ...wrapLine([seg(`hint ${r.number}/${r.total}: `, { bold: true, color: 'cyan' }), seg(r.hint)], o.width, 4),
+    ...(r.repeat ? [[seg('no more hints: that was the last one again (not counted)', { dim: true })]] : []),
+  ], o);
 
 export function drillCheckText(r: DrillCheckResult, o: TextOptions): string {
   const head: Line[] = [

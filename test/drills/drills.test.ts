@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session, type Outcome } from '../../commands/execute.js';
 import type { DrillCheckResult, DrillEndResult, DrillListResult, DrillStartResult, DrillStatusResult, DrillScoresResult } from '../../commands/drill-results.js';
-import type { CheckResult, PeersResult, RoutesResult, StatusResult } from '../../commands/results.js';
+import type { CheckResult, InterfacesResult, PeersResult, RoutesResult, StatusResult } from '../../commands/results.js';
 import { scenarios } from '../../lab/drills/index.js';
+import { readDrill } from '../../lab/state/drill-state.js';
 
 process.env.BGP_LAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'bgp-lab-drills-'));
 const LAB = `drills-${process.pid % 100000}`;
@@ -89,6 +90,9 @@ const symptoms: Record<string, () => Promise<void>> = {
   'mtu-mismatch': async () => {
     expect((await run<CheckResult>('check')).ok).toBe(true);
     expect((await run<CheckResult>('check --size 1400 --wait 1')).ok).toBe(false);
+    // The operator can see it: one interface's MTU is off its intended value.
+    const itf = await run<InterfacesResult>('interfaces spine0');
+    expect(itf.interfaces.filter((i) => i.intendedMtu !== undefined && i.mtu !== i.intendedMtu).map((i) => [i.name, i.mtu, i.intendedMtu])).toEqual([['eth1', 1300, 9000]]);
   },
   'lossy-spine-link': async () => {
     // Pings alone can miss the link: ICMP flows hash onto spines by address only, so in some
@@ -142,8 +146,10 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('drill %s', (id, scenari
 });
 
 async function drillRound(id: string, scenario: (typeof scenarios)[number]): Promise<void> {
-    const fault = scenario.target((await session.record())!.topology); // before the fault edits the model
     const start = await run<DrillStartResult>(`drill start ${id}`);
+    // The fault as the drill recorded it: chosen from the model before it was edited, and what
+    // the injection settled on (lossy-spine-link picks the spine the probes cross).
+    const fault = (await readDrill(LAB))!.fault as Parameters<typeof scenario.fix>[0];
     expect(start.id).toBe(id);
     expect(start.page.length).toBeGreaterThan(20);
     expect((await session.run(`drill start ${id}`)).error?.message).toContain('already running');
@@ -151,6 +157,7 @@ async function drillRound(id: string, scenario: (typeof scenarios)[number]): Pro
     const hint = await run<{ number: number; hint: string }>('drill hint');
     expect(hint.number).toBe(1);
     for (const line of scenario.fix(fault)) await ok(line);
+    if (id === 'mtu-mismatch') expect((await run<CheckResult>('check --size 1400 --wait 3')).ok).toBe(true); // no stale path MTU
     const check = await run<DrillCheckResult>('drill check --wait 20');
     expect(check.detail).not.toContain('not yet');
     expect(check.fixed).toBe(true);
