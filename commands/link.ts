@@ -25,8 +25,12 @@ export default defineCommand({
       const nic = ctx.topology.cluster.nodes.find((n) => n.name === dev.name)!.interface;
       if (args.iface !== nic) throw new UsageError(`${dev.name} has no interface ${args.iface}`, `its fabric interface is ${nic}`);
     }
-    const { embeddedOnly, setLink } = await import('../lab/drivers/embedded/ops.js');
-    const r = await setLink(embeddedOnly(await ctx.driver()), dev.name, args.iface, args.state, args.mtu);
-    return r;
+    const { embeddedOnly, flushPathMtu, linkInfo, setLink } = await import('../lab/drivers/embedded/ops.js');
+    const d = embeddedOnly(await ctx.driver());
+    const before = args.mtu ? (await linkInfo(d, dev.name, args.iface)).mtu : undefined;
+    const r = await setLink(d, dev.name, args.iface, args.state, args.mtu);
+    // A raised MTU helps only once senders forget the smaller path MTU they learned meanwhile.
+    const flushed = args.mtu && before !== undefined && args.mtu > before ? await flushPathMtu(d, ctx.topology, (await d.record())?.podsPerNode) : undefined;
+    return { ...r, flushedPathMtuPods: flushed };
   },
 });

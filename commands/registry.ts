@@ -15,6 +15,7 @@ import bgp from './bgp.js';
 import peers from './peers.js';
 import check from './check.js';
 import trace from './trace.js';
+import interfaces from './interfaces.js';
 import capture from './capture.js';
 import drillList from './drill-list.js';
 import drillStart from './drill-start.js';
@@ -40,6 +41,7 @@ export const commands: CommandSpec[] = [
   peers,
   check,
   trace,
+  interfaces,
   capture,
   drillList,
   drillStart,

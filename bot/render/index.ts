@@ -5,6 +5,7 @@ import { fit, type SlackMessage } from './blocks.js';
 import { renderRoutes } from './routes.js';
 import { renderBgp, renderPeers } from './peers.js';
 import { renderCheck } from './check.js';
+import { renderInterfaces } from './interfaces.js';
 import { renderStatus } from './status.js';
 import { renderDown, renderUp } from './up.js';
 import { renderAudit, renderCapture, renderHelp, renderTopo, renderTrace, renderYaml } from './misc.js';
@@ -24,6 +25,7 @@ export const slackRenderers: Record<string, Renderer> = {
   up: renderUp,
   down: renderDown,
   trace: renderTrace,
+  interfaces: renderInterfaces,
   capture: renderCapture,
   help: renderHelp,
   'topo show': renderTopo,

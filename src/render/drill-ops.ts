@@ -4,7 +4,10 @@ import { linesToText, ms, seg, table, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
 
 export const linkText = (r: LinkResult, o: TextOptions) =>
-  linesToText([[seg(`${r.device} ${r.iface}: `, { bold: true }), seg(r.adminUp ? 'up' : 'down', { color: r.adminUp ? 'green' : 'red' }), seg(`, carrier ${r.carrier ? 'yes' : 'no'}, mtu ${r.mtu}`)]], o);
+  linesToText([
+    [seg(`${r.device} ${r.iface}: `, { bold: true }), seg(r.adminUp ? 'up' : 'down', { color: r.adminUp ? 'green' : 'red' }), seg(`, carrier ${r.carrier ? 'yes' : 'no'}, mtu ${r.mtu}`)],
+    ...(r.flushedPathMtuPods ? [[seg(`  flushed the cached path MTUs of ${r.flushedPathMtuPods} pods (kept 10 min otherwise)`, { dim: true })]] : []),
+  ], o);
 
 export const restartText = (r: RestartResult, o: TextOptions) =>
   linesToText([[seg('✓ ', { color: 'green' }), seg(`${r.device}: restarted ${r.daemons.join(' + ') || 'nothing (no policy selects it)'}`), seg(`${r.announced?.length ? `, announcing ${r.announced.join(', ')}` : ''} (${ms(r.durationMs)})`)]], o);

@@ -6,6 +6,7 @@ import { peersText } from './peers.js';
 import { checkText } from './check.js';
 import { captureText } from './capture.js';
 import { traceText } from './trace.js';
+import { interfacesText } from './interfaces.js';
 import { statusText, upText, downText } from './status.js';
 import { bgpText } from './bgp.js';
 import { auditText } from './audit.js';
@@ -25,6 +26,7 @@ export const textRenderers: Record<string, TextRenderer> = {
   check: checkText as TextRenderer,
   capture: captureText as TextRenderer,
   trace: traceText as TextRenderer,
+  interfaces: interfacesText as TextRenderer,
   status: statusText as TextRenderer,
   up: upText as TextRenderer,
   down: downText as TextRenderer,

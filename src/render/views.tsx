@@ -15,6 +15,7 @@ import { checkLines } from './check.js';
 import { topoLines, type SessionStates } from './topo.js';
 import { captureLines } from './capture.js';
 import { traceLines } from './trace.js';
+import { interfacesLines } from './interfaces.js';
 import { statusLines, upLines, downLines } from './status.js';
 import { bgpLines } from './bgp.js';
 import { auditLines } from './audit.js';
@@ -52,6 +53,7 @@ const LINES: Record<string, (r: never, width: number) => Line[]> = {
   check: (r: CheckResult, w: number) => checkLines(r, true, w),
   capture: captureLines,
   trace: traceLines,
+  interfaces: interfacesLines,
   status: statusLines,
   up: upLines,
   down: downLines,

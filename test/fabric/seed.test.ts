@@ -2,7 +2,7 @@
 // the faults an operator meets (a spine's bgpd down, a wrong peerASN, a dead node agent).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, labName, ok, run, session } from '../helpers/lab.js';
-import type { CheckResult, PeersResult, RoutesResult } from '../../commands/results.js';
+import type { CheckResult, InterfacesResult, PeersResult, RoutesResult } from '../../commands/results.js';
 import { EmbeddedDriver } from '../../lab/drivers/embedded/index.js';
 import { LocalRunner } from '../../lab/runners/local.js';
 import { nsName } from '../../lab/drivers/embedded/names.js';
@@ -77,6 +77,18 @@ describe('seed fabric', () => {
     // Every cross-rack pod pair is a conversation seen both ways on leaf0's spine links.
     const crossRack = c.capture!.conversations.filter((cv) => /app-(control-plane|worker)$/.test(cv.aName ?? '') !== /app-(control-plane|worker)$/.test(cv.bName ?? ''));
     expect(crossRack.filter((cv) => Object.keys(cv.aToB).length && Object.keys(cv.bToA).length).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('interfaces leaf0: addresses, state, MTU as intended, and the far end of each link', async () => {
+    const r = await ok<InterfacesResult>(s, 'interfaces leaf0');
+    const row = (n: string) => r.interfaces.find((i) => i.name === n)!;
+    expect([row('eth1'), row('eth2'), row('eth3')].map((i) => [i.addresses[0], i.mtu, i.intendedMtu, i.peer, i.adminUp && i.carrier])).toEqual([
+      ['10.1.10.1/24', 9000, 9000, 'spine0:eth1', true],
+      ['10.1.12.1/24', 9000, 9000, 'spine1:eth1', true],
+      ['10.1.5.1/24', 9000, 9000, 'br-leaf0 (rack0 LAN)', true],
+    ]);
+    const node = await ok<InterfacesResult>(s, 'interfaces worker2');
+    expect(node.interfaces.find((i) => i.name === 'lxc0')!.peer).toBe('app-worker2:eth0');
   });
 
   it('trace names every hop from rack0 to rack1', async () => {

@@ -9,6 +9,7 @@ import { EmbeddedDriver } from './index.js';
 import { planFabric } from './fabric.js';
 import { deviceDir, nsName } from './names.js';
 import { runOk } from '../../runners/local.js';
+import { podsOf } from '../../topology/model.js';
 
 const FRR = '/usr/lib/frr';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,6 +47,18 @@ export async function linkInfo(d: EmbeddedDriver, device: string, iface: string)
 export async function setLink(d: EmbeddedDriver, device: string, iface: string, state: 'up' | 'down', mtu?: number): Promise<LinkInfo> {
   await inNs(d, device, ['ip', 'link', 'set', 'dev', iface, ...(mtu ? ['mtu', String(mtu)] : []), state]);
   return linkInfo(d, device, iface);
+}
+
+/**
+ * Forget the path MTUs the pods learned (ICMP frag-needed while a link's MTU was low): the kernel
+ * keeps them 10 minutes, so big packets keep failing long after the link is fixed. One `ip -batch`
+ * for every pod; returns how many pods.
+ */
+export async function flushPathMtu(d: EmbeddedDriver, topo: Topology, podsPerNode?: number): Promise<number> {
+  const pods = podsOf(topo, podsPerNode);
+  if (!pods.length) return 0;
+  await runOk(d.runner, ['ip', '-batch', '-'], { input: pods.map((p) => `netns exec ${nsName(d.lab, p.name)} /usr/sbin/ip route flush cache`).join('\n') + '\n' });
+  return pods.length;
 }
 
 /** The pid in a daemon's pid file, when that process is alive. */
