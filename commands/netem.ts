@@ -7,7 +7,7 @@ import { UsageError } from '../lab/errors.js';
 export default defineCommand({
   name: 'netem',
   summary: "Add delay and loss on a router interface (tc netem), or clear it",
-  examples: ['netem spine1 eth2 --delay 80 --loss 30', 'netem spine1 eth2 --clear'],
+  examples: ['netem leaf0 eth1 --loss 5', 'netem leaf0 eth1 --clear'],
   positionals: [{ name: 'router', complete: 'router' }, { name: 'iface', complete: 'interface' }],
   args: z.object({
     router: z.string().describe('router'),

@@ -5,7 +5,7 @@ import type { PolicySetResult } from './drill-results.js';
 export default defineCommand({
   name: 'policy set',
   summary: "Edit a CiliumBGPPeeringPolicy of the running lab; the nodes it selects reconcile as Cilium's agent would",
-  examples: ['policy set rack1 peerASN 65008', 'policy set rack0 peerAddress 10.1.5.1/24', 'policy set rack0 exportPodCIDR true'],
+  examples: ['policy set rack0 holdTimeSeconds 30', 'policy set rack1 keepAliveTimeSeconds 10', 'policy show'],
   positionals: [{ name: 'policy', complete: 'policy' }, { name: 'field', complete: { values: ['peerASN', 'peerAddress', 'exportPodCIDR', 'localASN', 'holdTimeSeconds', 'keepAliveTimeSeconds', 'connectRetryTimeSeconds'] } }, { name: 'value' }],
   args: z.object({ policy: z.string().describe('policy name'), field: z.string().describe('field of virtualRouters[0] or its neighbors[0]'), value: z.string().describe('new value') }),
   permission: 'operate',

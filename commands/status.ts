@@ -39,7 +39,10 @@ export default defineCommand({
       devices,
       sessions: { established, expected: rows.length },
       drift,
-      hint: drift.length ? `investigate with \`peers\` and \`routes <router>\`; \`${up} --replace\` rebuilds the lab` : undefined,
+      // During a drill the drift is the exercise: rebuilding the lab would only destroy it.
+      hint: !drift.length ? undefined
+        : drill ? 'a drill is running: investigate with `peers`, `routes <router>`, `check`; `drill hint` if stuck, `drill end` restores the lab'
+        : `investigate with \`peers\` and \`routes <router>\`; \`${up} --replace\` rebuilds the lab`,
       drill: drill ? { id: drill.hidden ? 'random' : drill.id, startedAt: drill.startedAt, startedBy: drill.startedBy } : undefined,
     };
   },

@@ -28,7 +28,7 @@ export function renderRoutes(r: RoutesResult): SlackMessage {
   if (r.advertised?.length) {
     blocks.push(section('*Advertised*'));
     blocks.push(...codeSections(r.advertised.map((a) => [`${a.prefix} next-hop ${a.nexthop} to ${a.peers.join(', ')}`]), 1).blocks);
-  }
+  } else if (r.kind === 'node' && r.advertised) blocks.push(context(`:warning: ${esc(r.router)} advertises nothing`));
   if (cut > 0) blocks.push(context(`…${cut} more ${r.raw !== undefined ? 'lines' : 'routes'}: the full table is attached`));
   const full = r.raw ?? [LEGEND, '', ...all.flat()].join('\n');
   const hops = r.routes.flatMap((x) => x.nexthops.map((h) => h.ip).filter(Boolean));

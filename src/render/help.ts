@@ -17,7 +17,8 @@ export function helpText(r: HelpResult, _opts: TextOptions): string {
   const lines = [`${c.name} — ${c.summary}`, '', `usage: ${c.usage}`, `permission: ${c.permission}`];
   if (c.arguments.length) {
     lines.push('', 'arguments:');
-    for (const a of c.arguments) lines.push(`  <${a.name}>${a.description ? `  ${a.description}` : ''}${a.values ? ` (${a.values.join('|')})` : ''}`);
+    const w = Math.max(...c.arguments.map((a) => a.name.length + 2));
+    for (const a of c.arguments) lines.push(`  ${`<${a.name}>`.padEnd(w)}${a.description ? `  ${a.description}` : ''}${a.values ? ` (${a.values.join('|')})` : ''}`);
   }
   if (c.options.length) {
     lines.push('', 'options:');

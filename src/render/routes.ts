@@ -54,6 +54,9 @@ export function routesLines(r: RoutesResult): Line[] {
   if (r.advertised?.length) {
     lines.push([], [seg(`advertised by ${r.router}:`, { bold: true })]);
     for (const a of r.advertised) lines.push([seg(`  ${a.prefix}`, { bold: true }), seg(` next hop ${a.nexthop} → ${a.peers.join(', ')}`)]);
+  } else if (r.kind === 'node' && r.advertised) {
+    // Saying nothing would hide the symptom (exportPodCIDR off, an agent without routes).
+    lines.push([], [seg(`advertised by ${r.router}: nothing`, { bold: true, color: 'yellow' })]);
   }
   return lines;
 }

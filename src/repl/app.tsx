@@ -143,7 +143,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
       return clearScreen();
     }
     push({ kind: 'echo', label, line });
-    if (!line) return;
+    if (!line) return void refresh(); // an empty Enter redraws the prompt's health and drill from the lab
     history.add(line);
     if (line === 'exit' || line === 'quit') return quit();
     if (line === 'watch' || line.startsWith('watch ')) return watch(line.slice(5).trim());
