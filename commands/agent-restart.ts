@@ -15,10 +15,13 @@ export default defineCommand({
   long: true,
   async handler(args, ctx): Promise<RestartResult> {
     const started = performance.now();
+    const { waitSessions } = await import('../lab/inspect/peers.js');
     const dev = resolveDevice(ctx.topology, args.node, ['node']);
     const { embeddedOnly, requireRecord, restartAgent } = await import('../lab/drivers/embedded/ops.js');
     const d = embeddedOnly(await ctx.driver());
     const r = await restartAgent(d, await requireRecord(d), dev.name);
-    return { device: dev.name, kind: 'node', daemons: r.running ? ['gobgpd'] : [], announced: r.announced, durationMs: performance.now() - started };
+    const sessions = r.running ? await waitSessions(d, ctx.topology, dev.name, { timeoutMs: 10_000, signal: ctx.signal, progress: ctx.progress }) : undefined;
+    return { device: dev.name, kind: 'node', daemons: r.running ? ['gobgpd'] : [], announced: r.announced, sessions, durationMs: performance.now() - started };
   },
 });
+

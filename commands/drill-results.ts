@@ -72,7 +72,8 @@ export interface DrillEndResult {
   hintsUsed: number;
   actions: DrillAction[];
   prober: ProberReport;
-  convergence: { injectMs?: number; fixMs?: number };
+  /** Leaves' tables settling after the fault and after the fix; traffic back (prober) after the last command. */
+  convergence: { injectMs?: number; fixMs?: number; trafficBackMs?: number };
   /** What the restore had to put back. */
   restored: string[];
   /** Differences from the pre-drill baseline after restore; empty when the lab is back. */
@@ -102,6 +103,8 @@ export interface RestartResult {
   daemons: string[];
   /** For an agent: pod CIDRs announced after the restart. */
   announced?: string[];
+  /** The device's BGP sessions once it was back (or when waiting gave up), and how long that took. */
+  sessions?: { established: number; expected: number; ms: number; notUp: string[] };
   durationMs: number;
 }
 

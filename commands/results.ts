@@ -54,6 +54,8 @@ export interface PeerRow {
   received: number;
   advertised: number;
   expected: boolean;
+  /** Not Established: why it last went down, from the router's side (FRR: NOTIFICATION reason or reset cause). */
+  lastError?: string;
 }
 
 export interface PeersResult {

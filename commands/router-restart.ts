@@ -15,11 +15,14 @@ export default defineCommand({
   long: true,
   async handler(args, ctx): Promise<RestartResult> {
     const started = performance.now();
+    const { waitSessions } = await import('../lab/inspect/peers.js');
     const dev = resolveDevice(ctx.topology, args.router, ['router']);
     const { embeddedOnly, requireRecord, restartRouter } = await import('../lab/drivers/embedded/ops.js');
     const d = embeddedOnly(await ctx.driver());
     await requireRecord(d);
     await restartRouter(d, dev.name);
-    return { device: dev.name, kind: 'router', daemons: ['zebra', 'bgpd'], durationMs: performance.now() - started };
+    const sessions = await waitSessions(d, ctx.topology, dev.name, { timeoutMs: 10_000, signal: ctx.signal, progress: ctx.progress });
+    return { device: dev.name, kind: 'router', daemons: ['zebra', 'bgpd'], sessions, durationMs: performance.now() - started };
   },
 });
+

@@ -85,7 +85,7 @@ export function renderDrillEnd(r: DrillEndResult): SlackMessage {
     blocks: [
       section(`:checkered_flag: *drill \`${esc(r.id)}\`: ${esc(r.title)}* — ${r.outcome === 'resolved' ? ':white_check_mark: resolved' : `:warning: ${esc(r.outcome)}`} in ${secs(r.timeToResolveMs)}, ${plural(r.hintsUsed, 'hint')}`),
       section(`*cause*: ${esc(r.cause)}\n*fix*: ${r.fix.map((f) => `\`${esc(f)}\``).join(', ')}`),
-      context(`BGP convergence on the leaves: after the fault ${r.convergence.injectMs !== undefined ? secs(r.convergence.injectMs) : 'no route change'}, after the fix ${r.convergence.fixMs !== undefined ? `≤ ${secs(r.convergence.fixMs)}` : '—'}`),
+      context(`BGP convergence on the leaves: after the fault ${r.convergence.injectMs !== undefined ? secs(r.convergence.injectMs) : 'no route change'}, after the fix ${r.convergence.fixMs !== undefined ? `≤ ${secs(r.convergence.fixMs)}` : '—'}${r.convergence.trafficBackMs !== undefined ? `; traffic back ${secs(r.convergence.trafficBackMs)} after the last command` : ''}`),
       section('*timeline* (UTC)'),
       ...packed.blocks,
       ...(packed.shownGroups < rows.length ? [context(`…${rows.length - packed.shownGroups} more events: the full report is attached`)] : []),
@@ -116,7 +116,10 @@ export const renderLink = (r: LinkResult): SlackMessage => ({
 
 export const renderRestart = (r: RestartResult): SlackMessage => ({
   text: `${r.device}: restarted ${r.daemons.join(' + ')}`,
-  blocks: [section(`:arrows_counterclockwise: *${esc(r.device)}*: restarted ${esc(r.daemons.join(' + ') || 'nothing (no policy selects it)')}${r.announced?.length ? `, announcing ${esc(r.announced.join(', '))}` : ''} (${secs(r.durationMs)})`)],
+  blocks: [
+    section(`:arrows_counterclockwise: *${esc(r.device)}*: restarted ${esc(r.daemons.join(' + ') || 'nothing (no policy selects it)')}${r.announced?.length ? `, announcing ${esc(r.announced.join(', '))}` : ''} (${secs(r.durationMs)})`),
+    ...(r.sessions ? [context(r.sessions.notUp.length ? `:warning: ${r.sessions.established}/${r.sessions.expected} sessions Established after ${secs(r.sessions.ms)}: ${esc(r.sessions.notUp.join(', '))}` : `:white_check_mark: ${r.sessions.established}/${r.sessions.expected} sessions Established after ${secs(r.sessions.ms)}`)] : []),
+  ],
 });
 
 export function renderPolicyShow(r: PolicyShowResult): SlackMessage {

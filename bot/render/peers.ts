@@ -29,7 +29,7 @@ export function renderPeers(r: PeersResult): SlackMessage {
     blocks: [
       section(`${r.ok ? ':white_check_mark:' : ':x:'} *${r.established}/${r.expected} BGP sessions established*`),
       ...packed.blocks,
-      ...(down.length ? [context(`not established: ${down.slice(0, 10).map((p) => `${esc(p.router)}→${esc(p.peer)} (${esc(p.state)})`).join(', ')}${down.length > 10 ? ` …${down.length - 10} more` : ''}`)] : []),
+      ...(down.length ? [context(`not established: ${down.slice(0, 10).map((p) => `${esc(p.router)}→${esc(p.peer)} (${esc(p.state)}${p.lastError ? `, ${esc(p.lastError)}` : ''})`).join(', ')}${down.length > 10 ? ` …${down.length - 10} more` : ''}`)] : []),
       ...(cut > 0 ? [context(`…${cut} more sessions: the full table is attached`)] : []),
     ],
     attachment: cut > 0 ? { filename: 'peers.txt', content: lines.join('\n') } : undefined,

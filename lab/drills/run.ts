@@ -12,7 +12,7 @@ import { findScenario, pickScenario } from './index.js';
 import { leafSignature, leavesLastChange, snapshot, waitBaseline, waitSettled } from './baseline.js';
 import { readProber, startProber, stopProber } from './prober.js';
 import { rejectedRouters, restoreLab } from './restore.js';
-import { buildTimeline } from './timeline.js';
+import { buildTimeline, trafficBackAfterFix } from './timeline.js';
 
 export function drillCtx(driver: Driver, lab: string): DrillCtx {
   const d = embeddedOnly(driver);
@@ -152,7 +152,7 @@ export async function endDrill(driver: Driver, lab: string, opts: { abort?: bool
   await clearDrill(lab);
   return {
     ok: diff.length === 0, lab, id: state.id, title: state.title, cause: scenario.cause(state.fault), fix: scenario.fix(state.fault), outcome, timeToResolveMs,
-    hintsUsed: state.hintsUsed, actions: state.actions ?? [], prober, convergence: { injectMs: state.injectConvergenceMs, fixMs: state.fixConvergenceMs },
+    hintsUsed: state.hintsUsed, actions: state.actions ?? [], prober, convergence: { injectMs: state.injectConvergenceMs, fixMs: state.fixConvergenceMs, trafficBackMs: trafficBackAfterFix(timeline) },
     restored, diff, timeline, durationMs: Date.now() - started,
   };
 }

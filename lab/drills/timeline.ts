@@ -89,3 +89,17 @@ export function buildTimeline(state: DrillState, prober: ProberReport, restoreAt
   ];
   return entries.sort((a, b) => a.at.localeCompare(b.at));
 }
+
+/**
+ * How long after the last operator command the traffic that was broken came back, as the prober
+ * saw it: the end of the outages still going on when the command started. Undefined when nothing
+ * was broken then, or it never came back.
+ */
+export function trafficBackAfterFix(timeline: TimelineEntry[]): number | undefined {
+  const last = timeline.filter((e) => e.kind === 'action').at(-1);
+  if (!last) return undefined;
+  const at = Date.parse(last.at);
+  const open = timeline.filter((e): e is Extract<TimelineEntry, { kind: 'outage' }> => e.kind === 'outage' && Date.parse(e.at) < at && (!e.backAt || Date.parse(e.backAt) > at));
+  if (!open.length || open.some((o) => !o.backAt)) return undefined;
+  return Math.max(...open.map((o) => Date.parse(o.backAt!))) - at;
+}

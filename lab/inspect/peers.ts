@@ -1,10 +1,10 @@
 // Every BGP session end of the fabric, read from the routers (FRR JSON) and the node agents
 // (GoBGP -j), matched against what the topology expects. Works on any driver.
-import type { Driver } from '../drivers/types.js';
+import type { Driver, Progress } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
 import type { PeerRow } from '../../commands/results.js';
 import { ownerOfAddress, sessionEnds, sessions } from '../topology/model.js';
-import { parseBgpSummary } from '../parsers/frr.js';
+import { parseBgpSummary, parseNeighborResets } from '../parsers/frr.js';
 import { formatUptime, parseGobgpNeighbors } from '../parsers/gobgp.js';
 
 /** All session ends (both sides of each session), expected ones first. */
@@ -49,7 +49,30 @@ export async function collectPeerRows(driver: Driver, topo: Topology, routersOnl
       return out;
     }),
   );
-  return rows.flat();
+  return explainDown(driver, topo, rows.flat());
+}
+
+/**
+ * For sessions that are not Established, FRR's reason (`Bad Peer AS`, `Hold Timer Expired`…),
+ * read from the router's side: a node's session is explained by its leaf. One extra query per
+ * router involved, and none at all while everything is up.
+ */
+async function explainDown(driver: Driver, topo: Topology, rows: PeerRow[]): Promise<PeerRow[]> {
+  const down = rows.filter((r) => r.state !== 'Established');
+  if (!down.length) return rows;
+  const ends = sessionEnds(topo);
+  const sideOf = (r: PeerRow) =>
+    r.kind === 'router' ? { router: r.router, neighbor: r.peerAddress } : { router: r.peer, neighbor: ends.find((e) => e.device === r.router && e.peerAddress === r.peerAddress)?.localAddress };
+  const routers = [...new Set(down.map((r) => sideOf(r).router).filter((n) => topo.routers.some((x) => x.name === n)))];
+  const resets = new Map<string, ReturnType<typeof parseNeighborResets>>();
+  await Promise.all(routers.map(async (r) => resets.set(r, parseNeighborResets(await driver.vtysh(r, 'show bgp neighbors json').catch(() => '{}')))));
+  return rows.map((r) => {
+    if (r.state === 'Established') return r;
+    const side = sideOf(r);
+    const why = side.neighbor ? resets.get(side.router)?.[side.neighbor] : undefined;
+    const text = why?.notification ? `${why.resetDueTo ?? 'NOTIFICATION'}: ${why.notification}` : why?.resetDueTo;
+    return text ? { ...r, lastError: r.kind === 'node' ? `${side.router}: ${text}` : text } : r;
+  });
 }
 
 /** One row per session (the view `sessions()` picks); down when either end is not Established. */
@@ -60,4 +83,28 @@ export function sessionRows(topo: Topology, all: PeerRow[]): PeerRow[] {
     if (mine && mine.state === 'Established' && other && other.state !== 'Established') return { ...mine, state: other.state };
     return mine;
   });
+}
+
+/**
+ * After a restart: polls until every session of `device` is Established or the deadline passes,
+ * so a restart command reports when its device is really back, not when its daemons started.
+ */
+export async function waitSessions(
+  driver: Driver,
+  topo: Topology,
+  device: string,
+  opts: { timeoutMs: number; signal?: AbortSignal; progress?: Progress },
+): Promise<{ established: number; expected: number; ms: number; notUp: string[] }> {
+  const started = Date.now();
+  opts.progress?.({ type: 'step', id: 'sessions', label: `Wait for ${device}'s BGP sessions`, state: 'running' });
+  for (;;) {
+    const rows = (await collectPeerRows(driver, topo)).filter((r) => r.router === device && r.expected);
+    const notUp = rows.filter((r) => r.state !== 'Established').map((r) => `${r.peer} ${r.state}`);
+    if (!notUp.length || Date.now() - started >= opts.timeoutMs || opts.signal?.aborted) {
+      const s = { established: rows.length - notUp.length, expected: rows.length, ms: Date.now() - started, notUp };
+      opts.progress?.({ type: 'step', id: 'sessions', label: `${device}: ${s.established}/${s.expected} sessions Established`, state: notUp.length ? 'fail' : 'ok', elapsedMs: s.ms });
+      return s;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

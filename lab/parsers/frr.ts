@@ -101,3 +101,9 @@ export function parseBgpSummary(json: string): BgpSummary {
     })),
   };
 }
+
+/** `show bgp neighbors json`: why each session last went down (FRR's own words), per neighbor address. */
+export function parseNeighborResets(json: string): Record<string, { notification?: string; resetDueTo?: string }> {
+  const data = JSON.parse(json || '{}') as Record<string, { lastNotificationReason?: string; lastResetDueTo?: string }>;
+  return Object.fromEntries(Object.entries(data).map(([addr, n]) => [addr, { notification: n.lastNotificationReason, resetDueTo: n.lastResetDueTo }]));
+}

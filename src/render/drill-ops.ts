@@ -9,8 +9,14 @@ export const linkText = (r: LinkResult, o: TextOptions) =>
     ...(r.flushedPathMtuPods ? [[seg(`  flushed the cached path MTUs of ${r.flushedPathMtuPods} pods (kept 10 min otherwise)`, { dim: true })]] : []),
   ], o);
 
-export const restartText = (r: RestartResult, o: TextOptions) =>
-  linesToText([[seg('✓ ', { color: 'green' }), seg(`${r.device}: restarted ${r.daemons.join(' + ') || 'nothing (no policy selects it)'}`), seg(`${r.announced?.length ? `, announcing ${r.announced.join(', ')}` : ''} (${ms(r.durationMs)})`)]], o);
+export function restartText(r: RestartResult, o: TextOptions): string {
+  const s = r.sessions;
+  const back = s && (s.notUp.length ? `✗ ${s.established}/${s.expected} sessions Established after ${ms(s.ms)}: ${s.notUp.join(', ')}` : `${s.established}/${s.expected} sessions Established ${ms(s.ms)} after the daemons started`);
+  return linesToText([
+    [seg('✓ ', { color: 'green' }), seg(`${r.device}: restarted ${r.daemons.join(' + ') || 'nothing (no policy selects it)'}`), seg(`${r.announced?.length ? `, announcing ${r.announced.join(', ')}` : ''} (${ms(r.durationMs)})`)],
+    ...(back ? [[seg(`  ${back}`, { color: s!.notUp.length ? 'yellow' : 'green' })]] : []),
+  ], o);
+}
 
 export function policyShowText(r: PolicyShowResult, o: TextOptions): string {
   const rows = r.policies.map((p) => [

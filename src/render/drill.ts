@@ -90,6 +90,7 @@ export function drillEndText(r: DrillEndResult, o: TextOptions): string {
     ...wrapLine([seg('fix: ', { bold: true }), seg(r.fix.map((f) => `\`${f}\``).join(', '))], o.width, 5),
     [seg(`time to resolve: ${r.timeToResolveMs !== undefined ? ms(r.timeToResolveMs) : '—'}, hints used: ${r.hintsUsed}`)],
     [seg(`BGP convergence on the leaves: after the fault ${r.convergence.injectMs !== undefined ? ms(r.convergence.injectMs) : 'no route change'}, after the fix ${r.convergence.fixMs !== undefined ? `≤ ${ms(r.convergence.fixMs)}` : '—'}`)],
+    ...(r.convergence.trafficBackMs !== undefined ? [[seg(`traffic back ${ms(r.convergence.trafficBackMs)} after the last command (prober)`)]] : []),
     [seg('timeline:', { bold: true })],
     ...timelineRows(r.timeline ?? []).flatMap((t) => wrapLine([seg(`  ${t.at}  `, { dim: true }), seg(t.what, t.bad ? { color: 'red' } : {})], o.width, 16)),
     [seg('traffic (prober, pod to pod across racks):', { bold: true })],

@@ -5,6 +5,7 @@ import type { TextOptions } from './text.js';
 
 export function peerTable(peers: PeerRow[], names = true, gap = 2): Line[] {
   const odd = peers.some((p) => !p.expected);
+  const why = peers.some((p) => p.lastError);
   const rows = peers.map((p) => [
     seg(p.router),
     seg(String(p.localAs)),
@@ -15,8 +16,9 @@ export function peerTable(peers: PeerRow[], names = true, gap = 2): Line[] {
     seg(String(p.received)),
     seg(String(p.advertised)),
     ...(odd ? [seg(p.expected ? '' : 'unexpected', { color: 'yellow' })] : []),
+    ...(why ? [seg(p.lastError ?? '', { color: 'red' })] : []),
   ]);
-  return table(['Node/Router', 'Local AS', 'Peer AS', 'Peer Address', 'Session State', 'Uptime', 'Received', 'Advertised', ...(odd ? [''] : [])], rows, gap);
+  return table(['Node/Router', 'Local AS', 'Peer AS', 'Peer Address', 'Session State', 'Uptime', 'Received', 'Advertised', ...(odd ? [''] : []), ...(why ? ['Last Error'] : [])], rows, gap);
 }
 
 export function peersLines(r: PeersResult, width = Infinity): Line[] {

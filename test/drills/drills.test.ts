@@ -180,7 +180,7 @@ async function drillRound(id: string, scenario: (typeof scenarios)[number]): Pro
     const outages = end.timeline.filter((e) => e.kind === 'outage');
     for (const w of end.prober.windows) expect(outages.some((o) => o.at <= w.brokeAt && (!o.backAt || !w.backAt || w.backAt <= o.backAt))).toBe(true);
     figures[id] = {
-      injectConvergenceMs: start.injectConvergenceMs, settled: start.settled, fixConvergenceMs: end.convergence.fixMs, timeToResolveMs: end.timeToResolveMs,
+      injectConvergenceMs: start.injectConvergenceMs, settled: start.settled, fixConvergenceMs: end.convergence.fixMs, trafficBackMs: end.convergence.trafficBackMs, timeToResolveMs: end.timeToResolveMs,
       outages: outages.map((o) => ({ phase: o.phase, durationMs: o.durationMs, flows: `${o.flows}/${o.totalFlows}`, lost: o.lost })),
       lossWindows: end.prober.windows, sent: end.prober.flows,
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, outages } from '../../lab/drills/timeline.js';
+import { buildTimeline, outages, trafficBackAfterFix } from '../../lab/drills/timeline.js';
 import type { DrillState } from '../../lab/state/drill-state.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 6, 0, s)).toISOString();
@@ -36,5 +36,12 @@ describe('drill timeline', () => {
     const t = buildTimeline({ injectedAt: ms(0), actions: [] } as unknown as DrillState, { flows: [], windows }, Date.parse(ms(9000)));
     const o = t.filter((e) => e.kind === 'outage');
     expect(o.map((e) => (e.kind === 'outage' ? [e.bursts, e.flows, e.lost] : []))).toEqual([[4, 2, 4], [1, 1, 1]]);
+  });
+
+  it('measures traffic back after the last command from the outages still open when it ran', () => {
+    const state = { injectedAt: at(5), actions: [{ at: at(20), user: 'alice', line: 'policy set rack1 peerASN 65008' }] } as DrillState;
+    const windows = [{ flow: 'a → c', brokeAt: at(6), backAt: at(31), lost: 250 }, { flow: 'b → c', brokeAt: at(6), backAt: at(32), lost: 260 }];
+    expect(trafficBackAfterFix(buildTimeline(state, { flows: [], windows }, Date.parse(at(40))))).toBe(12_000);
+    expect(trafficBackAfterFix(buildTimeline(state, { flows: [], windows: [] }, Date.parse(at(40))))).toBeUndefined();
   });
 });
