@@ -9,6 +9,8 @@ export default defineCommand({
   positionals: [],
   args: z.object({ all: z.boolean().default(false).describe('remove every bgp-lab lab on this machine') }),
   permission: 'operate',
+  // Every lab on the machine, other people's too.
+  permissionFor: (args) => (args.all ? 'admin' : 'operate'),
   mutating: true,
   async handler(args, ctx): Promise<DownResult> {
     const started = performance.now();

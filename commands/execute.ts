@@ -159,9 +159,10 @@ export class Session {
   private async invoke(call: ParsedCall, opts: RunOptions & { caller: Caller }): Promise<unknown> {
     const spec = call.spec as CommandSpec;
     const caller = opts.caller;
-    if (PERMISSION_RANK[caller.level] < PERMISSION_RANK[spec.permission]) {
+    const needed = spec.permissionFor?.(call.args as never) ?? spec.permission;
+    if (PERMISSION_RANK[caller.level] < PERMISSION_RANK[needed]) {
       throw new PermissionError(
-        `\`${spec.name}\` needs ${spec.permission} permission; ${caller.surface === 'slack' ? `<@${caller.user}>` : caller.user} has ${caller.level}`,
+        `\`${call.line}\` needs ${needed} permission; ${caller.surface === 'slack' ? `<@${caller.user}>` : caller.user} has ${caller.level}`,
         this.options.permissionHint,
       );
     }

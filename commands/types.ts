@@ -53,6 +53,8 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {
   /** Keys are positional names and flag names (camelCase; --pods-per-node → podsPerNode). */
   args: S;
   permission: Permission;
+  /** When an option raises the level (`down --all` touches every lab: admin). */
+  permissionFor?(args: z.infer<S>): Permission;
   /** Mutating commands take the lab lock; read commands never wait for it. */
   mutating?: boolean;
   /** Needs no lab (help, topo, render): the lab record is not read. */

@@ -23,7 +23,7 @@ export function nextActions(firstRouter: string | undefined): KnownBlock {
         value: 'down',
         confirm: {
           title: { type: 'plain_text', text: 'Tear down the lab?' },
-          text: { type: 'mrkdwn', text: 'Every namespace and daemon of the lab is removed. Needs operate permission.' },
+          text: { type: 'plain_text', text: 'Every namespace and daemon of the lab is removed. Needs operate permission.' },
           confirm: { type: 'plain_text', text: 'Tear down' },
           deny: { type: 'plain_text', text: 'Keep it' },
           style: 'danger',
