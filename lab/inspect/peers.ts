@@ -70,8 +70,11 @@ async function explainDown(driver: Driver, topo: Topology, rows: PeerRow[]): Pro
     if (r.state === 'Established') return r;
     const side = sideOf(r);
     const why = side.neighbor ? resets.get(side.router)?.[side.neighbor] : undefined;
-    const text = why?.notification ? `${why.resetDueTo ?? 'NOTIFICATION'}: ${why.notification}` : why?.resetDueTo;
-    return text ? { ...r, lastError: r.kind === 'node' ? `${side.router}: ${text}` : text } : r;
+    // FRR says "OPEN Message Error/Bad Peer AS" and "BGP Notification received": the subcode first.
+    const [code, sub] = why?.notification?.split('/') ?? [];
+    const dir = /received/i.test(why?.resetDueTo ?? '') ? 'received' : /sen[dt]/i.test(why?.resetDueTo ?? '') ? 'sent' : undefined;
+    const text = why?.notification ? `${sub ?? code} (${sub ? `${code}, ` : ''}NOTIFICATION${dir ? ` ${dir}` : ''} by ${side.router})` : why?.resetDueTo ? `${side.router}: ${why.resetDueTo}` : undefined;
+    return text ? { ...r, lastError: text } : r;
   });
 }
 

@@ -39,6 +39,8 @@ export function fitLine(line: Line, width: number): Line {
  */
 export function wrapLine(line: Line, width: number, indent = 2): Line[] {
   const total = line.reduce((n, s) => n + s.text.length, 0);
+  // One column spare: a line exactly as wide as the terminal wraps or gets cut by some of them.
+  width -= 1;
   if (!Number.isFinite(width) || width <= indent + 10 || total <= width) return [line];
   // Words keep their segment's style; a segment may hold several words.
   const words = line.flatMap((s) => s.text.split(/(?<= )/).map((t) => ({ ...s, text: t })));

@@ -1,11 +1,11 @@
 // `peers`: the columns of `cilium bgp peers`, one row per session end, plus a summary.
 import type { PeerRow, PeersResult } from '../../commands/results.js';
-import { linesToText, seg, stateColor, table, type Line } from './lines.js';
+import { linesToText, seg, stateColor, table, wrapLine, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
 
 export function peerTable(peers: PeerRow[], names = true, gap = 2): Line[] {
   const odd = peers.some((p) => !p.expected);
-  const why = peers.some((p) => p.lastError);
+
   const rows = peers.map((p) => [
     seg(p.router),
     seg(String(p.localAs)),
@@ -16,9 +16,8 @@ export function peerTable(peers: PeerRow[], names = true, gap = 2): Line[] {
     seg(String(p.received)),
     seg(String(p.advertised)),
     ...(odd ? [seg(p.expected ? '' : 'unexpected', { color: 'yellow' })] : []),
-    ...(why ? [seg(p.lastError ?? '', { color: 'red' })] : []),
   ]);
-  return table(['Node/Router', 'Local AS', 'Peer AS', 'Peer Address', 'Session State', 'Uptime', 'Received', 'Advertised', ...(odd ? [''] : []), ...(why ? ['Last Error'] : [])], rows, gap);
+  return table(['Node/Router', 'Local AS', 'Peer AS', 'Peer Address', 'Session State', 'Uptime', 'Received', 'Advertised', ...(odd ? [''] : [])], rows, gap);
 }
 
 export function peersLines(r: PeersResult, width = Infinity): Line[] {
@@ -27,6 +26,10 @@ export function peersLines(r: PeersResult, width = Infinity): Line[] {
   const tooWide = () => lines.some((l) => l.reduce((n, s) => n + s.text.length, 0) > width);
   if (tooWide()) lines = peerTable(r.peers, false);
   if (tooWide()) lines = peerTable(r.peers, false, 1);
+  // Why each session is down, under the table (wrapped, never cut): the first thing to read.
+  for (const p of r.peers.filter((x) => x.lastError)) {
+    lines.push(...wrapLine([seg('✗ ', { color: 'red' }), seg(`${p.router} ↔ ${p.peer}`, { bold: true }), seg(` ${p.state}: `), seg(p.lastError!, { color: 'red' })], width, 4));
+  }
   const color = r.established === r.expected && r.ok ? 'green' : r.established === 0 ? 'red' : 'yellow';
   lines.push([], [seg(`${r.ok ? '✓' : '✗'} ${r.established}/${r.expected} sessions established`, { color, bold: true })]);
   return lines;
