@@ -77,7 +77,8 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
   app.event('app_mention', async ({ event, client }) => {
     const text = (event.text ?? '').replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ');
     if (!event.user) return;
-    work({ user: event.user, channel: event.channel, client, threadTs: event.thread_ts }, text);
+    // Answered under the mention (or in its thread), not loose in the channel.
+    work({ user: event.user, channel: event.channel, client, threadTs: event.thread_ts ?? event.ts }, text);
   });
 
   // Buttons carry a command line; the click is checked again (channel and level) like a typed one.

@@ -87,11 +87,11 @@ export function renderTopo(r: TopoShowResult): SlackMessage {
 }
 
 export function renderAudit(r: AuditResult): SlackMessage {
-  const rows = table(r.entries.map((e) => [e.at.slice(5, 19).replace('T', ' '), e.surface, e.user, e.outcome, e.line, `${e.durationMs} ms`]));
+  const rows = table([['when (UTC)', 'surface', 'who', 'outcome', 'command', 'took'], ...r.entries.map((e) => [e.at.slice(0, 19).replace('T', ' '), e.surface, e.user, e.outcome, e.line, `${e.durationMs} ms`])]);
   const packed = codeSections(rows.map((l) => [l]), 3);
   return {
     text: `audit: ${r.entries.length} entries`,
-    blocks: [section(`*audit* — last ${r.entries.length} entries`), ...(rows.length ? packed.blocks : [context('no entries')]), ...cutNote(rows.length, packed.shownGroups, 'entries')],
+    blocks: [section(`*audit* — last ${r.entries.length} entries`), ...(r.entries.length ? packed.blocks : [context('no entries')]), ...cutNote(rows.length, packed.shownGroups, 'entries')],
     attachment: rows.length > packed.shownGroups ? { filename: 'audit.txt', content: rows.join('\n') } : undefined,
   };
 }

@@ -68,7 +68,7 @@ export function renderDown(r: DownResult): SlackMessage {
     text: `removed ${r.labs.join(', ') || 'nothing'}`,
     blocks: [
       section(`:wastebasket: *${r.labs.length ? `lab ${esc(r.labs.join(', '))} removed` : 'no lab to remove'}* in ${secs(r.durationMs)}`),
-      ...(r.removed.length ? [context(esc(`${r.removed.slice(0, 30).join(', ')}${r.removed.length > 30 ? ` …${r.removed.length - 30} more` : ''}`))] : []),
+      ...(r.removed.length ? [context(`${r.removed.length} namespaces and their processes removed`)] : []),
     ],
   };
 }

@@ -19,7 +19,7 @@ export async function waitConverged(
   while (Date.now() < deadline) {
     opts.signal.throwIfAborted();
     state = await fabricGaps(driver, topo, true);
-    const line = `${state.sessions.established}/${state.sessions.expected} sessions, ${state.gaps.length} gaps${state.gaps.length && state.gaps.length <= 4 ? `: ${state.gaps.join('; ')}` : ''}`;
+    const line = `${state.sessions.established}/${state.sessions.expected} sessions, ${state.gaps.length ? `${state.gaps.length} not converged yet` : 'converged'}${state.gaps.length && state.gaps.length <= 4 ? `: ${state.gaps.join('; ')}` : ''}`;
     if (line !== lastReported) opts.progress({ type: 'log', message: line });
     lastReported = line;
     if (!state.gaps.length) {
