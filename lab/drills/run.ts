@@ -70,7 +70,7 @@ export async function startDrill(
     };
   } catch (err) {
     // Injection failed half-way: put the lab back and forget the drill.
-    await endDrill(driver, lab).catch(() => {});
+    await endDrill(driver, lab, { abort: true }).catch(() => {});
     throw err;
   }
 }
@@ -145,14 +145,13 @@ export async function endDrill(driver: Driver, lab: string, opts: { abort?: bool
   const all = await readProber(ctx.d, state.prober);
   await stopProber(ctx.d, state.prober);
   const timeline = buildTimeline(state, all, restoreAt);
-  const prober = incident;
   const outcome = opts.abort ? 'aborted' : state.resolvedAt ? 'resolved' : 'gave-up';
   const timeToResolveMs = state.resolvedAt ? Date.parse(state.resolvedAt) - Date.parse(state.injectedAt ?? state.startedAt) : undefined;
   await appendScore({ lab, id: state.id, title: state.title, user: state.startedBy, surface: state.surface, startedAt: state.startedAt, endedAt: new Date().toISOString(), timeToResolveMs, hintsUsed: state.hintsUsed, outcome });
   await clearDrill(lab);
   return {
     ok: diff.length === 0, lab, id: state.id, title: state.title, cause: scenario.cause(state.fault), fix: scenario.fix(state.fault), outcome, timeToResolveMs,
-    hintsUsed: state.hintsUsed, actions: state.actions ?? [], prober, convergence: { injectMs: state.injectConvergenceMs, fixMs: state.fixConvergenceMs, trafficBackMs: trafficBackAfterFix(timeline) },
+    hintsUsed: state.hintsUsed, actions: state.actions ?? [], prober: incident, convergence: { injectMs: state.injectConvergenceMs, fixMs: state.fixConvergenceMs, trafficBackMs: trafficBackAfterFix(timeline) },
     restored, diff, timeline, durationMs: Date.now() - started,
   };
 }
