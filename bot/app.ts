@@ -9,7 +9,7 @@ import { Session } from '../commands/execute.js';
 import { channelAllowed, type BotConfig } from './config.js';
 import { runFromSlack, type BotContext, type Origin } from './dispatch.js';
 import { RUN_ACTION } from './render/up.js';
-import { section } from './render/blocks.js';
+import { context, esc, section, who } from './render/blocks.js';
 
 export const ROUTES_SELECT = 'bgp_lab_routes_select';
 
@@ -58,8 +58,10 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
     log: opts.log ?? ((m) => process.stderr.write(`${m}\n`)),
   };
   const work = (origin: Origin, text: string) => {
-    const p = runFromSlack(bot, origin, text).finally(() => inflight.delete(p));
-    inflight.add(p);
+    const p = runFromSlack(bot, origin, text);
+    const done = p.then(() => undefined).finally(() => inflight.delete(done));
+    inflight.add(done);
+    return p;
   };
 
   app.command('/bgp-lab', async ({ command, ack, respond, client }) => {
@@ -70,7 +72,7 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
   app.command('/routes', async ({ command, ack, respond, client }) => {
     await ack();
     const text = (command.text ?? '').trim();
-    if (text) return work({ user: command.user_id, channel: command.channel_id, client, respond }, `routes ${text}`);
+    if (text) return void work({ user: command.user_id, channel: command.channel_id, client, respond }, `routes ${text}`);
     await routerMenu(bot, command.channel_id, respond).catch((err: Error) => bot.log(`slack: routes menu: ${err.message}`));
   });
 
@@ -86,7 +88,14 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
     await ack();
     const value = (action as { value?: string }).value;
     const channel = (body as { channel?: { id: string } }).channel?.id;
-    if (value && channel) work({ user: body.user.id, channel, client, respond }, value);
+    if (!value || !channel) return;
+    const outcome = await work({ user: body.user.id, channel, client, respond }, value);
+    // Once the lab is torn down or the drill ended, that message's buttons lead nowhere: retire them.
+    const message = (body as { message?: { ts: string; text?: string; blocks?: { type: string }[] } }).message;
+    if (outcome?.ok && (value === 'down' || value === 'drill end') && message?.blocks) {
+      const blocks = [...message.blocks.filter((b) => b.type !== 'actions'), context(`${who(body.user.id)} ran \`${esc(value)}\`: these buttons are retired`)];
+      await client.chat.update({ channel, ts: message.ts, text: message.text ?? value, blocks: blocks as never }).catch((err: Error) => bot.log(`slack: retiring buttons: ${err.message}`));
+    }
   });
 
   app.action(ROUTES_SELECT, async ({ action, body, ack, respond, client }) => {

@@ -4,7 +4,7 @@
 import type { webApi, RespondFn } from '@slack/bolt';
 import { tokenize, matchCommand } from '../commands/grammar.js';
 import { commands } from '../commands/registry.js';
-import type { Session } from '../commands/execute.js';
+import type { Outcome, Session } from '../commands/execute.js';
 import type { Caller } from '../commands/types.js';
 import { appendAudit } from '../lab/state/audit.js';
 import type { ProgressEvent } from '../lab/drivers/types.js';
@@ -35,16 +35,17 @@ export interface Origin {
 /** Slack sends &, <, > as entities in command and message text. */
 export const unescapeSlack = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
-export async function runFromSlack(bot: BotContext, origin: Origin, text: string): Promise<void> {
+/** Runs one request; resolves to the command's outcome (undefined when refused before it ran). */
+export async function runFromSlack(bot: BotContext, origin: Origin, text: string): Promise<Outcome | undefined> {
   try {
     await new Promise((r) => setImmediate(r)); // let the ack (and other requests' acks) go out first
-    await dispatch(bot, origin, unescapeSlack(text).trim());
+    return await dispatch(bot, origin, unescapeSlack(text).trim());
   } catch (err) {
     bot.log(`slack: ${(err as Error).message}`);
   }
 }
 
-async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<void> {
+async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<Outcome | undefined> {
   let words: string[] | undefined;
   try {
     words = tokenize(text);
@@ -75,7 +76,7 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
       durationMs: 0,
     });
     await out.ephemeral(renderError({ message, hint: 'use an allowed channel, or ask an admin to add this one to SLACK_ALLOWED_CHANNELS', exitCode: 1 }, 'denied'));
-    return;
+    return undefined;
   }
 
   const long = Boolean(spec && (spec.long || spec.mutating) && !quiet);
@@ -95,7 +96,7 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
     // the caller alone rather than to everyone in the channel.
     if (live?.ts) await out.update(live.ts, signed(renderError(outcome.error, outcome.status, line), origin.user, line));
     else await out.ephemeral(renderError(outcome.error, outcome.status));
-    return;
+    return outcome;
   }
   const rendered = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot) });
   const msg = quiet ? rendered : signed(rendered, origin.user, line);
@@ -109,6 +110,7 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
   else ts = await out.post(msg);
   if (msg.attachment) await out.attach(ts, msg.attachment);
   if (!live?.ts) await rememberDrillThread?.(bot.session.lab, origin.channel, origin.threadTs ?? ts);
+  return outcome;
 }
 
 /** Who ran what, under an answer the channel sees: in a shared lab everyone can tell. */

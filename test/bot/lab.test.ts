@@ -32,8 +32,9 @@ async function slash(text: string, o: { user?: string; command?: string } = {}) 
   return postSigned(port, body, { secret: SECRET });
 }
 
-async function click(user: string, action: Record<string, unknown>) {
+async function click(user: string, action: Record<string, unknown>, message?: Record<string, unknown>) {
   const payload = {
+    ...(message ? { message } : {}),
     type: 'block_actions',
     team: { id: 'T1', domain: 'lab' },
     user: { id: user, username: user.toLowerCase(), team_id: 'T1' },
@@ -159,9 +160,16 @@ describe('slack bot on a real lab', () => {
 
   it('tears the lab down from the button for an operator', async () => {
     const start = slack.calls.length;
-    const res = await click('UOPER', { action_id: 'bgp_lab_run:down', type: 'button', value: 'down' });
+    // The `up` summary the button sits in: once the lab is gone its buttons are retired.
+    const summary = { type: 'message', ts: '1700000000.000001', text: 'lab is up', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'lab is up' } }, { type: 'actions', elements: [] }] };
+    const res = await click('UOPER', { action_id: 'bgp_lab_run:down', type: 'button', value: 'down' }, summary);
     expect(res.status).toBe(200);
     await slack.waitFor(() => since(start).some((c) => String(c.body.text).startsWith('removed')), 60_000, 'down');
+    await slack.waitFor(() => since(start, 'chat.update').some((c) => c.body.ts === summary.ts), 10_000, 'buttons retired');
+    const retired = since(start, 'chat.update').find((c) => c.body.ts === summary.ts)!;
+    const blocks = retired.body.blocks as { type: string }[];
+    expect(blocks.map((b) => b.type)).toEqual(['section', 'context']);
+    expect(slack.textOf([retired])).toContain('<@UOPER> ran `down`: these buttons are retired');
     expect(audit().at(-1)).toMatchObject({ user: 'UOPER', command: 'down', outcome: 'ok' });
     expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`bgplab.${LAB}.`);
   });
