@@ -43,16 +43,18 @@ export default defineCommand({
     const { ping, pingMany, httpGet } = await import('../lab/inspect/ping.js');
     type Probe = () => Promise<PingResult>;
     const probes: Probe[] = [];
-    for (const a of from) for (const b of to) if (a !== b) probes.push(() => ping(driver, a, b, { size: args.size, signal: ctx.signal }));
+    // By name: --from/--to resolve to new objects, and a pod does not probe itself.
+    const other = (a: { name: string }, b: { name: string }) => a.name !== b.name;
+    for (const a of from) for (const b of to) if (other(a, b)) probes.push(() => ping(driver, a, b, { size: args.size, signal: ctx.signal }));
     const pings = probes.length;
-    if (args.http) for (const a of from) for (const b of to) if (a !== b) probes.push(() => httpGet(driver, a, b, 'http', ctx.signal));
+    if (args.http) for (const a of from) for (const b of to) if (other(a, b)) probes.push(() => httpGet(driver, a, b, 'http', ctx.signal));
     if (args.nodeport) {
       const client = from[0]!;
       for (const n of ctx.topology.cluster.nodes) probes.push(() => httpGet(driver, client, { name: n.name, ip: n.ip, port: ctx.topology.demo.service.nodePort }, 'nodeport', ctx.signal));
     }
     ctx.progress({ type: 'step', id: 'probe', label: `${probes.length} probes`, state: 'running' });
     // First round: each source pings all its targets in one process; retries go pair by pair.
-    const sweep = (await Promise.all(from.map((a) => pingMany(driver, a, to.filter((b) => b !== a), { size: args.size, signal: ctx.signal })))).flat();
+    const sweep = (await Promise.all(from.map((a) => pingMany(driver, a, to.filter((b) => other(a, b)), { size: args.size, signal: ctx.signal })))).flat();
     const results = [...sweep, ...(await Promise.all(probes.slice(pings).map((p) => p())))];
     // Wait and retry failing probes until the deadline: a fabric converging is not a failure.
     const deadline = Date.now() + args.wait * 1000;

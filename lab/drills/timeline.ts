@@ -91,15 +91,16 @@ export function buildTimeline(state: DrillState, prober: ProberReport, restoreAt
 }
 
 /**
- * How long after the last operator command the traffic that was broken came back, as the prober
- * saw it: the end of the outages still going on when the command started. Undefined when nothing
- * was broken then, or it never came back.
+ * How long after the last operator command traffic was back for good, as the prober saw it: the
+ * last recovery of an outage that was still going on when the command started or that the
+ * command caused (a router restart drops everything for a while). Undefined when nothing was
+ * broken after the command, or it never came back before the restore.
  */
 export function trafficBackAfterFix(timeline: TimelineEntry[]): number | undefined {
   const last = timeline.filter((e) => e.kind === 'action').at(-1);
   if (!last) return undefined;
   const at = Date.parse(last.at);
-  const open = timeline.filter((e): e is Extract<TimelineEntry, { kind: 'outage' }> => e.kind === 'outage' && Date.parse(e.at) < at && (!e.backAt || Date.parse(e.backAt) > at));
-  if (!open.length || open.some((o) => !o.backAt)) return undefined;
-  return Math.max(...open.map((o) => Date.parse(o.backAt!))) - at;
+  const after = timeline.filter((e): e is Extract<TimelineEntry, { kind: 'outage' }> => e.kind === 'outage' && e.phase !== 'restore' && (!e.backAt || Date.parse(e.backAt) > at));
+  if (!after.length || after.some((o) => !o.backAt)) return undefined;
+  return Math.max(...after.map((o) => Date.parse(o.backAt!))) - at;
 }

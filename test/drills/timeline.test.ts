@@ -44,4 +44,10 @@ describe('drill timeline', () => {
     expect(trafficBackAfterFix(buildTimeline(state, { flows: [], windows }, Date.parse(at(40))))).toBe(12_000);
     expect(trafficBackAfterFix(buildTimeline(state, { flows: [], windows: [] }, Date.parse(at(40))))).toBeUndefined();
   });
+
+  it('counts an outage the fix itself caused: traffic is back when the last one ends', () => {
+    const state = { injectedAt: at(5), actions: [{ at: at(20), user: 'alice', line: 'router restart leaf1' }] } as DrillState;
+    const windows = [{ flow: 'a → c', brokeAt: at(6), backAt: at(20), lost: 140 }, { flow: 'a → c', brokeAt: at(22), backAt: at(27), lost: 50 }];
+    expect(trafficBackAfterFix(buildTimeline(state, { flows: [], windows }, Date.parse(at(40))))).toBe(7_000);
+  });
 });

@@ -68,6 +68,13 @@ describe('seed fabric', () => {
     expect(c.results.filter((r) => r.kind === 'nodeport')).toHaveLength(4);
   });
 
+  it('check --from one pod probes every other pod, not itself', async () => {
+    const c = await ok<CheckResult>(s, 'check --from app-worker2 --http');
+    expect(c.results.filter((r) => r.kind === 'ping').map((r) => r.to).sort()).toEqual(['app-control-plane', 'app-worker', 'app-worker3']);
+    expect(c.results.filter((r) => r.kind === 'http')).toHaveLength(3);
+    expect(c.results.every((r) => r.from === 'app-worker2' && r.to !== 'app-worker2')).toBe(true);
+  });
+
   it('check --capture shows cross-rack traffic on both spine links of leaf0', async () => {
     const c = await ok<CheckResult>(s, 'check --http --capture leaf0:eth1,eth2');
     expect(c.ok).toBe(true);
