@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineCommand } from './types.js';
 import type { InterfacesResult } from './results.js';
 import { resolveDevice } from './names.js';
-import { CLAB_MTU } from '../lab/drivers/embedded/fabric.js';
 
 interface IpLink {
   ifname: string;
@@ -27,7 +26,7 @@ export default defineCommand({
     const router = topo.routers.find((x) => x.name === dev.name);
     const node = topo.cluster.nodes.find((x) => x.name === dev.name);
     // The far end of each cabled interface, from the model's links and rack bridges.
-    const { podsOf } = await import('../lab/topology/model.js');
+    const [{ podsOf }, { CLAB_MTU }] = await Promise.all([import('../lab/topology/model.js'), import('../lab/drivers/embedded/fabric.js')]);
     const pods = podsOf(topo, (await driver.record())?.podsPerNode).filter((p) => p.node === dev.name);
     const peerOf = (iface: string): string | undefined => {
       const lxc = /^lxc(\d+)$/.exec(iface);

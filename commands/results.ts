@@ -54,8 +54,17 @@ export interface PeerRow {
   received: number;
   advertised: number;
   expected: boolean;
-  /** Not Established: why it last went down, from the router's side (FRR: NOTIFICATION reason or reset cause). */
-  lastError?: string;
+  /** Not Established: why it last went down, as FRR on the router's side of the session says it. */
+  lastError?: SessionError;
+}
+
+export interface SessionError {
+  /** The router whose view this is (a node's session is explained by its leaf). */
+  by: string;
+  /** FRR's NOTIFICATION reason, `code/subcode`: `OPEN Message Error/Bad Peer AS`. */
+  notification?: string;
+  /** FRR's reset cause: `BGP Notification received`, `Hold Timer Expired`, … */
+  resetDueTo?: string;
 }
 
 export interface PeersResult {

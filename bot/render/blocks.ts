@@ -23,8 +23,11 @@ export interface SlackMessage {
 /** Slack's three control characters; everything else is literal. */
 export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** A duration as people read it: `15 ms`, `1.4 s`; `—` when unknown. */
+export const duration = (ms?: number) => (ms === undefined ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
 /**
- * Text that came from the core (errors, hints): escaped like any other, except the user
+ * Text that came from the core (errors, hints): escaped like any other, except the
  * user and channel mentions written on purpose (`<@U123>`, `<#C123>`), which stay mentions. `<!channel>` typed
  * into an argument never becomes an @channel.
  */

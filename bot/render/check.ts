@@ -1,6 +1,6 @@
 // `check`: a pod × pod matrix per probe kind (✓/✗), then each failure with its diagnosis.
 import type { CheckResult, PingResult } from '../../commands/results.js';
-import { codeSections, context, esc, section, type SlackMessage } from './blocks.js';
+import { codeSections, context, duration, esc, section, type SlackMessage } from './blocks.js';
 import { captureSummaryBlocks } from './misc.js';
 
 /**
@@ -24,7 +24,7 @@ function matrix(froms: string[], tos: string[], results: PingResult[]): string[]
 export function renderCheck(r: CheckResult): SlackMessage {
   const kinds = [...new Set(r.results.map((x) => x.kind))];
   const blocks: SlackMessage['blocks'] = [
-    section(`${r.ok ? ':white_check_mark:' : ':x:'} *check: ${r.passed} passed, ${r.failed} failed* in ${r.durationMs < 1000 ? `${Math.round(r.durationMs)} ms` : `${(r.durationMs / 1000).toFixed(1)} s`}`),
+    section(`${r.ok ? ':white_check_mark:' : ':x:'} *check: ${r.passed} passed, ${r.failed} failed* in ${duration(r.durationMs)}`),
   ];
   const fullLines: string[] = [];
   let matrixCut = false;

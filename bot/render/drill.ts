@@ -6,21 +6,13 @@ import type {
   LinkResult, NetemResult, PolicySetResult, PolicyShowResult, RestartResult,
 } from '../../commands/drill-results.js';
 import { timelineRows } from '../../src/render/drill.js';
-import { codeSections, context, esc, section, table, who, type KnownBlock, type SlackMessage } from './blocks.js';
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-import { RUN_ACTION } from './up.js';
+import { codeSections, context, duration, esc, section, table, who, type KnownBlock, type SlackMessage } from './blocks.js';
+import { runButton } from './up.js';
 import { renderCheck } from './check.js';
 
-const secs = (ms?: number) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const clock = (iso: string) => iso.slice(11, 19);
-
-function buttons(...lines: [label: string, line: string][]): KnownBlock {
-  return {
-    type: 'actions',
-    elements: lines.map(([label, line]) => ({ type: 'button' as const, action_id: `${RUN_ACTION}:${line.replace(/\s+/g, "-")}`, text: { type: 'plain_text' as const, text: label }, value: line })),
-  };
-}
+const buttons = (...lines: [label: string, line: string][]): KnownBlock => ({ type: 'actions', elements: lines.map(([label, line]) => runButton(label, line)) });
 
 export function renderDrillList(r: DrillListResult): SlackMessage {
   return {
@@ -54,9 +46,9 @@ export function renderDrillStatus(r: DrillStatusResult): SlackMessage {
   if (!r.running) return { text: `no drill running on ${r.lab}`, blocks: [section(`no drill running on ${esc(r.lab)}`)] };
   const broken = r.prober?.windows.filter((w) => !w.backAt) ?? [];
   return {
-    text: `drill ${r.id ?? '(random)'}: ${secs(r.elapsedMs)} since injection`,
+    text: `drill ${r.id ?? '(random)'}: ${duration(r.elapsedMs)} since injection`,
     blocks: [
-      section(`:stopwatch: *drill ${esc(r.id ?? '(random)')}* — ${secs(r.elapsedMs)} since injection, ${plural(r.hintsUsed ?? 0, 'hint')} used${r.resolved ? ', *resolved*' : ''}\n>${esc(r.page ?? '')}`),
+      section(`:stopwatch: *drill ${esc(r.id ?? '(random)')}* — ${duration(r.elapsedMs)} since injection, ${plural(r.hintsUsed ?? 0, 'hint')} used${r.resolved ? ', *resolved*' : ''}\n>${esc(r.page ?? '')}`),
       ...(r.actions?.length ? [context(r.actions.map((a) => `${clock(a.at)} ${who(a.user)}: \`${esc(a.line)}\``).join('\n'))] : []),
       ...(r.prober ? [context(broken.length ? `:x: traffic broken now on ${broken.length}/${r.prober.flows.length} probed flows` : r.prober.windows.length ? `:warning: probed flows answering now; ${plural(r.prober.windows.length, 'loss window')} so far` : ':white_check_mark: probed flows answering, no loss so far')] : []),
     ],
@@ -68,7 +60,7 @@ export function renderDrillCheck(r: DrillCheckResult): SlackMessage {
   return {
     text: `${r.ok ? 'fixed' : 'not fixed yet'}: ${r.detail}`,
     blocks: [
-      section(`${r.ok ? ':white_check_mark: *fixed*' : ':x: *not fixed yet*'} — ${esc(r.detail)}${r.fixConvergenceMs !== undefined ? `\nleaves converged ≤ ${secs(r.fixConvergenceMs)} after the last command` : ''}`),
+      section(`${r.ok ? ':white_check_mark: *fixed*' : ':x: *not fixed yet*'} — ${esc(r.detail)}${r.fixConvergenceMs !== undefined ? `\nleaves converged ≤ ${duration(r.fixConvergenceMs)} after the last command` : ''}`),
       ...matrix.blocks.slice(0, 40),
       ...(r.ok ? [buttons(['End the drill and restore', 'drill end'])] : [buttons(['Hint', 'drill hint'])]),
     ],
@@ -83,9 +75,9 @@ export function renderDrillEnd(r: DrillEndResult): SlackMessage {
   return {
     text: `drill ${r.id} ${r.outcome}: ${r.title}`,
     blocks: [
-      section(`:checkered_flag: *drill \`${esc(r.id)}\`: ${esc(r.title)}* — ${r.outcome === 'resolved' ? ':white_check_mark: resolved' : `:warning: ${esc(r.outcome)}`} in ${secs(r.timeToResolveMs)}, ${plural(r.hintsUsed, 'hint')}`),
+      section(`:checkered_flag: *drill \`${esc(r.id)}\`: ${esc(r.title)}* — ${r.outcome === 'resolved' ? ':white_check_mark: resolved' : `:warning: ${esc(r.outcome)}`} in ${duration(r.timeToResolveMs)}, ${plural(r.hintsUsed, 'hint')}`),
       section(`*cause*: ${esc(r.cause)}\n*fix*: ${r.fix.map((f) => `\`${esc(f)}\``).join(', ')}`),
-      context(`BGP convergence on the leaves: after the fault ${r.convergence.injectMs !== undefined ? secs(r.convergence.injectMs) : 'no route change'}, after the fix ${r.convergence.fixMs !== undefined ? `≤ ${secs(r.convergence.fixMs)}` : '—'}${r.convergence.trafficBackMs !== undefined ? `; traffic back ${secs(r.convergence.trafficBackMs)} after the last command` : ''}`),
+      context(`BGP convergence on the leaves: after the fault ${r.convergence.injectMs !== undefined ? duration(r.convergence.injectMs) : 'no route change'}, after the fix ${r.convergence.fixMs !== undefined ? `≤ ${duration(r.convergence.fixMs)}` : '—'}${r.convergence.trafficBackMs !== undefined ? `; traffic back ${duration(r.convergence.trafficBackMs)} after the last command` : ''}`),
       section('*timeline* (UTC)'),
       ...packed.blocks,
       ...(packed.shownGroups < rows.length ? [context(`…${rows.length - packed.shownGroups} more events: the full report is attached`)] : []),
@@ -100,7 +92,7 @@ export function renderDrillScores(r: DrillScoresResult): SlackMessage {
   if (!r.scores.length) return { text: 'no drills yet', blocks: [section('no drills yet')] };
   const lines = table([
     ['ended (UTC)', 'who', 'scenario', 'resolved in', 'hints', 'outcome'],
-    ...r.scores.map((s) => [s.endedAt.slice(0, 16).replace('T', ' '), s.user, s.id, secs(s.timeToResolveMs), String(s.hintsUsed), s.outcome]),
+    ...r.scores.map((s) => [s.endedAt.slice(0, 16).replace('T', ' '), s.user, s.id, duration(s.timeToResolveMs), String(s.hintsUsed), s.outcome]),
   ]);
   const packed = codeSections(lines.map((l) => [l]), 2);
   return { text: `${r.scores.length} drills`, blocks: [section(`*drill scores* (${r.scores.length})`), ...packed.blocks] };
@@ -117,8 +109,8 @@ export const renderLink = (r: LinkResult): SlackMessage => ({
 export const renderRestart = (r: RestartResult): SlackMessage => ({
   text: `${r.device}: restarted ${r.daemons.join(' + ')}`,
   blocks: [
-    section(`:arrows_counterclockwise: *${esc(r.device)}*: restarted ${esc(r.daemons.join(' + ') || 'nothing (no policy selects it)')}${r.announced?.length ? `, announcing ${esc(r.announced.join(', '))}` : ''} (${secs(r.durationMs)})`),
-    ...(r.sessions ? [context(r.sessions.notUp.length ? `:warning: ${r.sessions.established}/${r.sessions.expected} sessions Established after ${secs(r.sessions.ms)}: ${esc(r.sessions.notUp.join(', '))}` : `:white_check_mark: ${r.sessions.established}/${r.sessions.expected} sessions Established after ${secs(r.sessions.ms)}`)] : []),
+    section(`:arrows_counterclockwise: *${esc(r.device)}*: restarted ${esc(r.daemons.join(' + ') || 'nothing (no policy selects it)')}${r.announced?.length ? `, announcing ${esc(r.announced.join(', '))}` : ''} (${duration(r.durationMs)})`),
+    ...(r.sessions ? [context(r.sessions.notUp.length ? `:warning: ${r.sessions.established}/${r.sessions.expected} sessions Established after ${duration(r.sessions.ms)}: ${esc(r.sessions.notUp.join(', '))}` : `:white_check_mark: ${r.sessions.established}/${r.sessions.expected} sessions Established after ${duration(r.sessions.ms)}`)] : []),
   ],
 });
 

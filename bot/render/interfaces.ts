@@ -1,7 +1,7 @@
 // `interfaces` in Slack: the same columns as the terminal, in a code block; MTU off its
 // intended value called out under it.
 import type { InterfacesResult } from '../../commands/results.js';
-import { mtuOf, stateOf } from '../../src/render/interfaces.js';
+import { mtuOf, mtuOff, stateOf } from '../../src/render/interfaces.js';
 import { codeSections, context, esc, section, table, type SlackMessage } from './blocks.js';
 
 export function renderInterfaces(r: InterfacesResult): SlackMessage {
@@ -9,7 +9,7 @@ export function renderInterfaces(r: InterfacesResult): SlackMessage {
     ['Interface', 'IP Address', 'S/L', 'MTU', 'Peer', 'Description'],
     ...r.interfaces.map((i) => [i.name, i.addresses.join(', ') || '-', stateOf(i), mtuOf(i), i.peer ?? '', i.description ?? '']),
   ]);
-  const off = r.interfaces.filter((i) => i.intendedMtu !== undefined && i.mtu !== i.intendedMtu);
+  const off = r.interfaces.filter(mtuOff);
   const down = r.interfaces.filter((i) => !i.adminUp || !i.carrier);
   return {
     text: `interfaces of ${r.device}: ${r.interfaces.length}`,

@@ -1,5 +1,6 @@
 // `peers` and `bgp`: one row per session, Established in green, anything else flagged.
 import type { BgpResult, PeerRow, PeersResult } from '../../commands/results.js';
+import { sessionErrorText } from '../../src/render/peers.js';
 import { codeSections, context, esc, section, table, type SlackMessage } from './blocks.js';
 
 export function peerTable(peers: PeerRow[]): string[] {
@@ -29,7 +30,7 @@ export function renderPeers(r: PeersResult): SlackMessage {
     blocks: [
       section(`${r.ok ? ':white_check_mark:' : ':x:'} *${r.established}/${r.expected} BGP sessions established*`),
       ...packed.blocks,
-      ...(down.length ? [context(`not established: ${down.slice(0, 10).map((p) => `${esc(p.router)}→${esc(p.peer)} (${esc(p.state)}${p.lastError ? `, ${esc(p.lastError)}` : ''})`).join(', ')}${down.length > 10 ? ` …${down.length - 10} more` : ''}`)] : []),
+      ...(down.length ? [context(`not established: ${down.slice(0, 10).map((p) => `${esc(p.router)}→${esc(p.peer)} (${esc(p.state)}${p.lastError ? `, ${esc(sessionErrorText(p.lastError))}` : ''})`).join(', ')}${down.length > 10 ? ` …${down.length - 10} more` : ''}`)] : []),
       ...(cut > 0 ? [context(`…${cut} more sessions: the full table is attached`)] : []),
     ],
     attachment: cut > 0 ? { filename: 'peers.txt', content: lines.join('\n') } : undefined,

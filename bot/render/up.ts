@@ -3,24 +3,23 @@
 import type { DownResult, UpResult } from '../../commands/results.js';
 import type { KnownBlock } from './blocks.js';
 import { displayArgv } from '../../lab/argv.js';
-import { codeSections, context, esc, section, table, type SlackMessage } from './blocks.js';
+import { codeSections, context, duration, esc, section, table, type SlackMessage } from './blocks.js';
 
 export const RUN_ACTION = 'bgp_lab_run';
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** A button that runs `line` with the clicker's permissions (action ids unique per line). */
+export function runButton(label: string, line: string, extra: Record<string, unknown> = {}) {
+  return { type: 'button' as const, action_id: `${RUN_ACTION}:${line.replace(/\s+/g, '-')}`, text: { type: 'plain_text' as const, text: label }, value: line, ...extra };
+}
 
 export function nextActions(firstRouter: string | undefined): KnownBlock {
   return {
     type: 'actions',
     elements: [
-      ...(firstRouter ? [{ type: 'button' as const, action_id: `${RUN_ACTION}:routes`, text: { type: 'plain_text' as const, text: `Routes ${firstRouter}` }, value: `routes ${firstRouter}` }] : []),
-      { type: 'button', action_id: `${RUN_ACTION}:check`, text: { type: 'plain_text', text: 'Check' }, value: 'check' },
-      {
-        type: 'button',
-        action_id: `${RUN_ACTION}:down`,
+      ...(firstRouter ? [runButton(`Routes ${firstRouter}`, `routes ${firstRouter}`)] : []),
+      runButton('Check', 'check'),
+      runButton('Tear down', 'down', {
         style: 'danger',
-        text: { type: 'plain_text', text: 'Tear down' },
-        value: 'down',
         confirm: {
           title: { type: 'plain_text', text: 'Tear down the lab?' },
           text: { type: 'plain_text', text: 'Every namespace and daemon of the lab is removed. Needs operate permission.' },
@@ -28,7 +27,7 @@ export function nextActions(firstRouter: string | undefined): KnownBlock {
           deny: { type: 'plain_text', text: 'Keep it' },
           style: 'danger',
         },
-      },
+      }),
     ],
   };
 }
@@ -47,13 +46,13 @@ export function renderUp(r: UpResult, firstRouter = 'leaf0'): SlackMessage {
       ],
     };
   }
-  const steps = table(r.steps.map((s) => [s.label, secs(s.ms)]));
+  const steps = table(r.steps.map((s) => [s.label, duration(s.ms)]));
   const pods = table(r.pods.map((p) => [p.name, p.node, p.ip]));
   return {
-    text: `lab ${r.lab} ${r.converged ? 'is up' : 'did not converge'} in ${secs(r.durationMs)}`,
+    text: `lab ${r.lab} ${r.converged ? 'is up' : 'did not converge'} in ${duration(r.durationMs)}`,
     blocks: [
       section(
-        `${r.converged ? ':white_check_mark:' : ':warning:'} *lab ${esc(r.lab)} ${r.converged ? 'is up' : 'did not converge'}* in ${secs(r.durationMs)} (${esc(r.driver)}) — ${r.sessions.established}/${r.sessions.expected} BGP sessions, ${r.pods.length} pods`,
+        `${r.converged ? ':white_check_mark:' : ':warning:'} *lab ${esc(r.lab)} ${r.converged ? 'is up' : 'did not converge'}* in ${duration(r.durationMs)} (${esc(r.driver)}) — ${r.sessions.established}/${r.sessions.expected} BGP sessions, ${r.pods.length} pods`,
       ),
       ...(r.notConverged?.length ? [section(`*Not converged*\n${esc(r.notConverged.slice(0, 20).map((x) => `• ${x}`).join('\n'))}`)] : []),
       ...(steps.length ? codeSections([steps], 1).blocks : []),
@@ -67,7 +66,7 @@ export function renderDown(r: DownResult): SlackMessage {
   return {
     text: `removed ${r.labs.join(', ') || 'nothing'}`,
     blocks: [
-      section(`:wastebasket: *${r.labs.length ? `lab ${esc(r.labs.join(', '))} removed` : 'no lab to remove'}* in ${secs(r.durationMs)}`),
+      section(`:wastebasket: *${r.labs.length ? `lab ${esc(r.labs.join(', '))} removed` : 'no lab to remove'}* in ${duration(r.durationMs)}`),
       ...(r.removed.length ? [context(`${r.removed.length} namespaces and their processes removed`)] : []),
     ],
   };

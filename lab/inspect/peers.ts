@@ -8,8 +8,8 @@ import { parseBgpSummary, parseNeighborResets } from '../parsers/frr.js';
 import { formatUptime, parseGobgpNeighbors } from '../parsers/gobgp.js';
 
 /** All session ends (both sides of each session), expected ones first. */
-export async function collectPeerRows(driver: Driver, topo: Topology, routersOnly = false): Promise<PeerRow[]> {
-  const ends = sessionEnds(topo).filter((e) => !routersOnly || e.deviceKind === 'router');
+export async function collectPeerRows(driver: Driver, topo: Topology, routersOnly = false, device?: string): Promise<PeerRow[]> {
+  const ends = sessionEnds(topo).filter((e) => (!routersOnly || e.deviceKind === 'router') && (!device || e.device === device));
   const devices = [...new Set(ends.map((e) => `${e.deviceKind}:${e.device}`))];
   const rows = await Promise.all(
     devices.map(async (d): Promise<PeerRow[]> => {
@@ -70,11 +70,7 @@ async function explainDown(driver: Driver, topo: Topology, rows: PeerRow[]): Pro
     if (r.state === 'Established') return r;
     const side = sideOf(r);
     const why = side.neighbor ? resets.get(side.router)?.[side.neighbor] : undefined;
-    // FRR says "OPEN Message Error/Bad Peer AS" and "BGP Notification received": the subcode first.
-    const [code, sub] = why?.notification?.split('/') ?? [];
-    const dir = /received/i.test(why?.resetDueTo ?? '') ? 'received' : /sen[dt]/i.test(why?.resetDueTo ?? '') ? 'sent' : undefined;
-    const text = why?.notification ? `${sub ?? code} (${sub ? `${code}, ` : ''}NOTIFICATION${dir ? ` ${dir}` : ''} by ${side.router})` : why?.resetDueTo ? `${side.router}: ${why.resetDueTo}` : undefined;
-    return text ? { ...r, lastError: text } : r;
+    return why?.notification || why?.resetDueTo ? { ...r, lastError: { by: side.router, ...why } } : r;
   });
 }
 
@@ -101,7 +97,8 @@ export async function waitSessions(
   const started = Date.now();
   opts.progress?.({ type: 'step', id: 'sessions', label: `Wait for ${device}'s BGP sessions`, state: 'running' });
   for (;;) {
-    const rows = (await collectPeerRows(driver, topo)).filter((r) => r.router === device && r.expected);
+    // Only this device's agent or bgpd is asked, every 200 ms: not the whole fabric.
+    const rows = (await collectPeerRows(driver, topo, false, device)).filter((r) => r.expected);
     const notUp = rows.filter((r) => r.state !== 'Established').map((r) => `${r.peer} ${r.state}`);
     if (!notUp.length || Date.now() - started >= opts.timeoutMs || opts.signal?.aborted) {
       const s = { established: rows.length - notUp.length, expected: rows.length, ms: Date.now() - started, notUp };

@@ -5,11 +5,12 @@ import { linesToText, seg, table, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
 
 export const stateOf = (i: InterfaceRow) => `${i.adminUp ? 'u' : 'A'}/${i.carrier ? 'u' : 'D'}`;
-export const mtuOf = (i: InterfaceRow) => (i.intendedMtu !== undefined && i.mtu !== i.intendedMtu ? `${i.mtu} (intended ${i.intendedMtu})` : String(i.mtu));
+export const mtuOff = (i: InterfaceRow) => i.intendedMtu !== undefined && i.mtu !== i.intendedMtu;
+export const mtuOf = (i: InterfaceRow) => (mtuOff(i) ? `${i.mtu} (intended ${i.intendedMtu})` : String(i.mtu));
 
 export function interfacesLines(r: InterfacesResult): Line[] {
   const rows = r.interfaces.map((i) => {
-    const off = i.intendedMtu !== undefined && i.mtu !== i.intendedMtu;
+    const off = mtuOff(i);
     return [
       seg(i.name, { bold: true }),
       seg(i.addresses.join(', ') || '-'),

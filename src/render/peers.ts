@@ -1,7 +1,15 @@
 // `peers`: the columns of `cilium bgp peers`, one row per session end, plus a summary.
-import type { PeerRow, PeersResult } from '../../commands/results.js';
+import type { PeerRow, PeersResult, SessionError } from '../../commands/results.js';
 import { linesToText, seg, stateColor, table, wrapLine, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
+
+/** FRR says "OPEN Message Error/Bad Peer AS" and "BGP Notification received": the subcode first. */
+export function sessionErrorText(e: SessionError): string {
+  if (!e.notification) return `${e.by}: ${e.resetDueTo}`;
+  const [code, sub] = e.notification.split('/');
+  const dir = /received/i.test(e.resetDueTo ?? '') ? ' received' : /sen[dt]/i.test(e.resetDueTo ?? '') ? ' sent' : '';
+  return `${sub ?? code} (${sub ? `${code}, ` : ''}NOTIFICATION${dir} by ${e.by})`;
+}
 
 export function peerTable(peers: PeerRow[], names = true, gap = 2): Line[] {
   const odd = peers.some((p) => !p.expected);
@@ -28,7 +36,7 @@ export function peersLines(r: PeersResult, width = Infinity): Line[] {
   if (tooWide()) lines = peerTable(r.peers, false, 1);
   // Why each session is down, under the table (wrapped, never cut): the first thing to read.
   for (const p of r.peers.filter((x) => x.lastError)) {
-    lines.push(...wrapLine([seg('✗ ', { color: 'red' }), seg(`${p.router} ↔ ${p.peer}`, { bold: true }), seg(` ${p.state}: `), seg(p.lastError!, { color: 'red' })], width, 4));
+    lines.push(...wrapLine([seg('✗ ', { color: 'red' }), seg(`${p.router} ↔ ${p.peer}`, { bold: true }), seg(` ${p.state}: `), seg(sessionErrorText(p.lastError!), { color: 'red' })], width, 4));
   }
   const color = r.established === r.expected && r.ok ? 'green' : r.established === 0 ? 'red' : 'yellow';
   lines.push([], [seg(`${r.ok ? '✓' : '✗'} ${r.established}/${r.expected} sessions established`, { color, bold: true })]);
