@@ -1,10 +1,15 @@
 // The Bolt app: slash commands (/bgp-lab, /routes), @mentions, buttons and menus, all acked
 // first and worked after. The receiver is swappable: HTTP on 127.0.0.1 (behind a tunnel or
-// reverse proxy) or Socket Mode (no inbound port at all).
+// reverse proxy) or Socket Mode (no inbound port at all); both are front doors of ours
+// (bot/receiver*.ts) that bound, verify, shape-check and de-duplicate before Bolt sees a request.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, LogLevel } from '@slack/bolt';
+import { App, LogLevel, type Logger } from '@slack/bolt';
 import type { webApi, types as slackTypes } from '@slack/bolt';
+import { FrontDoorReceiver } from './receiver.js';
+import { SocketFrontDoorReceiver } from './receiver-socket.js';
+import { SeenIds } from './dedupe.js';
+import { markInterrupted } from './live-record.js';
 import { Session } from '../commands/execute.js';
 import { channelAllowed, type BotConfig } from './config.js';
 import { runFromSlack, type BotContext, type Origin } from './dispatch.js';
@@ -32,11 +37,14 @@ export interface BotAppOptions {
 
 export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotApp {
   const logLevel = opts.logLevel ?? LogLevel.INFO;
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const clientOptions = { slackApiUrl: config.apiUrl, retryConfig: { retries: 2, maxTimeout: 2000 } };
+  const logger = leveledLogger(logLevel, log);
+  const seen = new SeenIds(); // one set for the bot: a retry is recognised whichever way it comes
   const receiver =
     config.mode === 'socket'
-      ? new SocketModeReceiver({ appToken: config.appToken!, logLevel })
-      : new HTTPReceiver({ signingSecret: config.signingSecret!, endpoints: '/slack/events', port: config.port, logLevel });
+      ? new SocketFrontDoorReceiver({ appToken: config.appToken!, apiUrl: config.apiUrl, seen, logger, logLevel })
+      : new FrontDoorReceiver({ signingSecret: config.signingSecret!, seen, logger });
   const app = new App({ token: config.botToken, receiver, logLevel, clientOptions });
   const session = new Session({
     lab: config.lab,
@@ -55,7 +63,7 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
     session,
     throttleMs: opts.throttleMs ?? 1000,
     signal: controller.signal,
-    log: opts.log ?? ((m) => process.stderr.write(`${m}\n`)),
+    log,
   };
   const work = (origin: Origin, text: string) => {
     const p = runFromSlack(bot, origin, text);
@@ -115,6 +123,8 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
       // does not block the event loop (and everyone's acks) while YAML is parsed.
       session.topologyFromFile();
       await session.context().catch(() => undefined);
+      // Progress messages a killed bot left saying "running" say what happened to them.
+      await markInterrupted(app.client, session.lab, log);
       if (config.mode === 'socket') {
         await app.start();
         return {};
@@ -133,6 +143,16 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
       await session.close().catch(() => {});
     },
   };
+}
+
+/** Bolt's logger interface over the bot's one-line log, at the configured level. */
+function leveledLogger(level: LogLevel, log: (m: string) => void): Logger {
+  const order = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
+  let current = level;
+  const at = (l: LogLevel) => (...msg: unknown[]) => {
+    if (order.indexOf(l) >= order.indexOf(current)) log(msg.map(String).join(' '));
+  };
+  return { debug: at(LogLevel.DEBUG), info: at(LogLevel.INFO), warn: at(LogLevel.WARN), error: at(LogLevel.ERROR), setLevel: (l) => void (current = l), getLevel: () => current, setName: () => {} };
 }
 
 /** `/routes` alone: a menu of routers and nodes; choosing one runs `routes <it>` in the channel. */

@@ -12,6 +12,7 @@ import { channelAllowed, levelOf, type BotConfig } from './config.js';
 import { renderError, renderResult, type SlackMessage } from './render/index.js';
 import { ProgressView } from './render/progress.js';
 import { MAX_BLOCKS, codeSections, context, esc, who } from './render/blocks.js';
+import { recordLive } from './live-record.js';
 
 export interface BotContext {
   config: BotConfig;
@@ -86,8 +87,22 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
     const { drillThreadFor } = await import('../lab/drills/thread.js');
     origin.threadTs = await drillThreadFor(bot.session.lab, spec.name, origin.channel);
   }
-  const live = long ? new LiveMessage(bot, out, line) : undefined;
-  const outcome = await bot.session.run(words ?? text, { caller, signal: bot.signal, progress: live ? (ev) => live.event(ev) : undefined });
+  const live = long ? new LiveMessage(bot, out, line, origin) : undefined;
+  try {
+    return await runAndAnswer(bot, origin, words ?? text, line, { caller, quiet, out, live });
+  } finally {
+    live?.forget(); // its final answer replaced it (or could not): no longer "running"
+  }
+}
+
+async function runAndAnswer(
+  bot: BotContext,
+  origin: Origin,
+  input: string | string[],
+  line: string,
+  { caller, quiet, out, live }: { caller: Caller; quiet: boolean; out: Replies; live?: LiveMessage },
+): Promise<Outcome> {
+  const outcome = await bot.session.run(input, { caller, signal: bot.signal, progress: live ? (ev) => live.event(ev) : undefined });
   await live?.settle();
 
   if (outcome.error) {
@@ -138,10 +153,23 @@ class LiveMessage {
   private posted = false;
   private done = false;
   private first: NodeJS.Timeout;
+  private unrecord?: () => void;
 
-  constructor(private bot: BotContext, private out: Replies, line: string) {
+  constructor(private bot: BotContext, private out: Replies, private line: string, private origin: Origin) {
     this.view = new ProgressView(line);
     this.first = setTimeout(() => this.post(), 700);
+  }
+
+  /** Written down while it says "running", so a bot killed meanwhile can say so when it starts again. */
+  private remember(): void {
+    if (!this.ts || this.done) return;
+    const { channel, user } = this.origin;
+    this.unrecord = recordLive({ lab: this.bot.session.lab, channel, ts: this.ts, line: this.line, user, started: new Date(this.view.started).toISOString() });
+  }
+
+  forget(): void {
+    this.unrecord?.();
+    this.unrecord = undefined;
   }
 
   event(ev: ProgressEvent): void {
@@ -155,7 +183,10 @@ class LiveMessage {
     this.posted = true;
     clearTimeout(this.first);
     this.lastUpdate = Date.now();
-    this.chain = this.chain.then(async () => (this.ts = await this.out.post(this.view.render())));
+    this.chain = this.chain.then(async () => {
+      this.ts = await this.out.post(this.view.render());
+      this.remember();
+    });
   }
 
   private schedule(): void {

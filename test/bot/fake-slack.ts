@@ -141,7 +141,11 @@ export async function postSigned(
   return { status: res.status, ms: performance.now() - started, body: text };
 }
 
-export function slashBody(o: { command: string; text: string; user: string; channel: string; responseUrl: string }): string {
+let triggers = 0;
+/** A trigger_id as Slack makes them: unique per invocation (the bot treats a repeated one as a retry). */
+export const newTriggerId = () => `${Date.now()}.${process.pid}.${++triggers}`;
+
+export function slashBody(o: { command: string; text: string; user: string; channel: string; responseUrl: string; triggerId?: string }): string {
   return new URLSearchParams({
     token: 'legacy',
     team_id: 'T1',
@@ -154,7 +158,7 @@ export function slashBody(o: { command: string; text: string; user: string; chan
     text: o.text,
     api_app_id: 'A1',
     response_url: o.responseUrl,
-    trigger_id: '1.2.3',
+    trigger_id: o.triggerId ?? newTriggerId(),
   }).toString();
 }
 

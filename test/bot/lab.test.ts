@@ -41,7 +41,7 @@ async function click(user: string, action: Record<string, unknown>, message?: Re
     api_app_id: 'A1',
     token: 'legacy',
     container: { type: 'message', message_ts: '1700000000.000001', channel_id: 'CLAB', is_ephemeral: false },
-    trigger_id: '1.2.3',
+    trigger_id: `1.2.${n + 1}`, // unique per click, as Slack's are (a repeated one is a retry)
     channel: { id: 'CLAB', name: 'lab' },
     response_url: slack.responseUrl(`click${++n}`),
     actions: [{ block_id: 'b1', action_ts: '1700000000.1', ...action }],
