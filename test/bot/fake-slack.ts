@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface Call {
   method: string;
@@ -10,6 +11,8 @@ export interface Call {
   /** What the fake answered (ts of a posted message, …). */
   reply: Record<string, unknown>;
   at: number;
+  /** The Authorization header it came with (bot token for the Web API, app token for apps.connections.open). */
+  auth?: string;
 }
 
 export class FakeSlack {
@@ -17,6 +20,8 @@ export class FakeSlack {
   private server?: Server;
   private seq = 0;
   base = '';
+  /** Set by socketMode(): apps.connections.open then hands out its ws:// URL. */
+  socket?: FakeSocketMode;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -27,7 +32,7 @@ export class FakeSlack {
         const method = url.startsWith('/api/') ? url.slice(5).split('?')[0]! : url.startsWith('/respond/') ? 'response_url' : url.startsWith('/upload/') ? 'upload' : url;
         const body = parseBody(raw, String(req.headers['content-type'] ?? ''));
         const reply = this.answer(method, body) as Record<string, unknown>;
-        this.calls.push({ method, body, reply, at: Date.now() });
+        this.calls.push({ method, body, reply, at: Date.now(), auth: req.headers.authorization });
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify(reply));
       });
@@ -60,6 +65,8 @@ export class FakeSlack {
         return { ok: true, upload_url: `${this.base}/upload/F${this.seq}`, file_id: `F${this.seq}` };
       case 'files.completeUploadExternal':
         return { ok: true, files: [{ id: 'F1', title: 'x' }] };
+      case 'apps.connections.open':
+        return this.socket ? { ok: true, url: this.socket.url() } : { ok: false, error: 'socket_mode_not_enabled' };
       default:
         return { ok: true };
     }
@@ -82,8 +89,115 @@ export class FakeSlack {
     }
   }
 
+  /** Starts a loopback Socket Mode server beside the Web API; apps.connections.open points at it. */
+  async socketMode(): Promise<FakeSocketMode> {
+    this.socket = await new FakeSocketMode().start();
+    return this.socket;
+  }
+
   async stop(): Promise<void> {
+    await this.socket?.stop();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
+
+export interface Ack {
+  envelope_id: string;
+  payload: unknown;
+  /** Which connection (1, 2, …) it came over, and when. */
+  connection: number;
+  at: number;
+}
+
+/**
+ * Slack's side of Socket Mode on 127.0.0.1, as @slack/socket-mode expects it: `hello` on every
+ * new connection, envelopes ({envelope_id, type, payload, retry_attempt…}) the client must ack
+ * with `{envelope_id, payload}`, a `disconnect` (refresh_requested) after which a client calls
+ * apps.connections.open again, and a connection dropped without notice.
+ */
+export class FakeSocketMode {
+  private wss?: WebSocketServer;
+  private port = 0;
+  private current?: WebSocket;
+  private ignoring = new Set<string>();
+  connections = 0;
+  acks: Ack[] = [];
+  private seq = 0;
+
+  async start(): Promise<this> {
+    this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => this.wss!.once('listening', () => r()));
+    this.port = (this.wss.address() as AddressInfo).port;
+    this.wss.on('connection', (ws) => {
+      const n = ++this.connections;
+      this.current = ws;
+      ws.on('message', (data) => {
+        let msg: { envelope_id?: string; payload?: unknown };
+        try {
+          msg = JSON.parse(String(data)) as typeof msg;
+        } catch {
+          return;
+        }
+        if (!msg.envelope_id || this.ignoring.has(msg.envelope_id)) return;
+        this.acks.push({ envelope_id: msg.envelope_id, payload: msg.payload, connection: n, at: Date.now() });
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack', approximate_connection_time: 3600 }, connection_info: { app_id: 'A1' } }));
+    });
+    return this;
+  }
+
+  url(): string {
+    return `ws://127.0.0.1:${this.port}/link/?ticket=t${++this.seq}&app_id=A1`;
+  }
+
+  /** Sends an envelope on the open connection; resolves with its ack (rejects if none within `timeoutMs`). */
+  async send(type: 'slash_commands' | 'events_api' | 'interactive', payload: Record<string, unknown>, o: { envelopeId?: string; retryAttempt?: number; timeoutMs?: number } = {}): Promise<Ack & { ms: number }> {
+    const envelope_id = o.envelopeId ?? `env-${Date.now()}-${++this.seq}`;
+    const ws = this.current;
+    if (!ws || ws.readyState !== ws.OPEN) throw new Error('no open Socket Mode connection');
+    const before = this.acks.length;
+    const sent = Date.now();
+    ws.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: o.retryAttempt ?? 0, retry_reason: o.retryAttempt ? 'timeout' : '' }));
+    const end = sent + (o.timeoutMs ?? 3000);
+    for (;;) {
+      const ack = this.acks.slice(before).find((a) => a.envelope_id === envelope_id);
+      if (ack) return { ...ack, ms: ack.at - sent };
+      if (Date.now() > end) throw new Error(`envelope ${envelope_id} (${type}) not acked within ${o.timeoutMs ?? 3000} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Acks of this envelope are dropped on the floor, as if lost: Slack would redeliver it. */
+  loseAcksOf(envelopeId: string): void {
+    this.ignoring.add(envelopeId);
+  }
+
+  /** Stops losing the acks of an envelope (its redelivery's ack counts again). */
+  keepAcksOf(envelopeId: string): void {
+    this.ignoring.delete(envelopeId);
+  }
+
+  /** Slack's way to rotate a connection: the client must open a new one (apps.connections.open). */
+  requestRefresh(): void {
+    this.current?.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested', debug_info: { host: 'fake-slack' } }));
+  }
+
+  /** The connection goes away without a word (network cut, Slack restart). */
+  drop(): void {
+    this.current?.terminate();
+  }
+
+  async waitForConnection(n: number, timeoutMs = 20_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (this.connections < n || this.current?.readyState !== 1) {
+      if (Date.now() > end) throw new Error(`timed out waiting for Socket Mode connection #${n} (have ${this.connections})`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const ws of this.wss?.clients ?? []) ws.terminate();
+    await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
   }
 }
 
@@ -160,6 +274,17 @@ export function slashBody(o: { command: string; text: string; user: string; chan
     response_url: o.responseUrl,
     trigger_id: o.triggerId ?? newTriggerId(),
   }).toString();
+}
+
+/** A fake Slack with Socket Mode and a real bot connected to it (SLACK_MODE=socket, SLACK_API_URL at the fake). */
+export async function startSocketTestBot(env: Record<string, string>): Promise<{ slack: FakeSlack; socket: FakeSocketMode; bot: import('../../bot/app.js').BotApp }> {
+  const [{ LogLevel }, { createBotApp }, { loadBotConfig }] = await Promise.all([import('@slack/bolt'), import('../../bot/app.js'), import('../../bot/config.js')]);
+  const slack = await new FakeSlack().start();
+  const socket = await slack.socketMode();
+  const config = loadBotConfig({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_APP_TOKEN: 'xapp-test-token', SLACK_MODE: 'socket', SLACK_API_URL: slack.apiUrl, ...env });
+  const bot = createBotApp(config, { logLevel: LogLevel.ERROR, log: () => {} });
+  await bot.start();
+  return { slack, socket, bot };
 }
 
 /** A fake Slack and a real bot in HTTP mode on a free loopback port, wired together. */
