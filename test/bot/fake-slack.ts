@@ -1,6 +1,7 @@
 // A stand-in for Slack's Web API and response_url on 127.0.0.1: records every call and
 // answers like Slack ({ok:true, ts, channel}), including the files.uploadV2 sequence.
 import { createServer, type Server } from 'node:http';
+import type { ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -274,6 +275,68 @@ export function slashBody(o: { command: string; text: string; user: string; chan
     response_url: o.responseUrl,
     trigger_id: o.triggerId ?? newTriggerId(),
   }).toString();
+}
+
+export interface BotProcess {
+  child: ChildProcess;
+  /** HTTP mode: the port it listens on. */
+  port: number;
+  stderr(): string;
+  /** From /proc/PID/status, in MiB: VmRSS (now) and VmHWM (peak so far). */
+  memory(): { rss: number; peak: number };
+  alive(): boolean;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * `bin/bgp-lab bot` as a child process (HTTP mode unless env says otherwise), in an empty working
+ * directory so no .env is read; resolves once it says it listens (or connected).
+ */
+export async function spawnBot(env: Record<string, string>, timeoutMs = 20_000): Promise<BotProcess> {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { BIN } = await import('../helpers/lab.js');
+  const cwd = mkdtempSync(join(tmpdir(), 'bgp-lab-bot-cwd-'));
+  const child = spawn(BIN, ['bot'], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_MODE: 'http', BGP_LAB_BOT_PORT: '0', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const end = Date.now() + timeoutMs;
+  let port = 0;
+  for (;;) {
+    const m = /listening on http:\/\/127\.0\.0\.1:(\d+)|connected over Socket Mode/.exec(err);
+    if (m) {
+      port = Number(m[1] ?? 0);
+      break;
+    }
+    if (!alive() || Date.now() > end) {
+      child.kill('SIGKILL');
+      throw new Error(`bgp-lab bot did not start: ${err.trim().split('\n').slice(-5).join(' | ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
+  return {
+    child,
+    port,
+    stderr: () => err,
+    memory: () => ({ rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 }),
+    alive,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (!alive()) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** A fake Slack with Socket Mode and a real bot connected to it (SLACK_MODE=socket, SLACK_API_URL at the fake). */
