@@ -21,6 +21,8 @@ export class FakeSlack {
   private server?: Server;
   private seq = 0;
   base = '';
+  private holding = new Set<string>();
+  private held: (() => void)[] = [];
   /** Set by socketMode(): apps.connections.open then hands out its ws:// URL. */
   socket?: FakeSocketMode;
 
@@ -34,8 +36,12 @@ export class FakeSlack {
         const body = parseBody(raw, String(req.headers['content-type'] ?? ''));
         const reply = this.answer(method, body) as Record<string, unknown>;
         this.calls.push({ method, body, reply, at: Date.now(), auth: req.headers.authorization });
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(reply));
+        const answer = () => {
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify(reply));
+        };
+        if (this.holding.has(method)) this.held.push(answer);
+        else answer();
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -90,6 +96,17 @@ export class FakeSlack {
     }
   }
 
+  /** Calls of these methods are recorded but not answered (a Slack that hangs) until release(). */
+  hold(...methods: string[]): void {
+    for (const m of methods) this.holding.add(m);
+  }
+
+  /** Answers what was held, and stops holding. */
+  release(): void {
+    this.holding.clear();
+    for (const answer of this.held.splice(0)) answer();
+  }
+
   /** Starts a loopback Socket Mode server beside the Web API; apps.connections.open points at it. */
   async socketMode(): Promise<FakeSocketMode> {
     this.socket = await new FakeSocketMode().start();
@@ -98,6 +115,7 @@ export class FakeSlack {
 
   async stop(): Promise<void> {
     await this.socket?.stop();
+    this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 }
