@@ -113,3 +113,11 @@ export function parseFormBody(raw: string): unknown {
   if (payload !== undefined) return JSON.parse(payload) as unknown;
   return Object.fromEntries(out); // own properties only: a field named __proto__ stays a field
 }
+
+/** zod compiles a schema on its first parse (~20 ms): pay that at start, not in the first request's ack. */
+export function warmUp(): void {
+  classify({ command: '/bgp-lab', user_id: 'U0', channel_id: 'C0', trigger_id: 't', text: '', response_url: 'https://hooks.slack.com/x' });
+  classify({ type: 'event_callback', event_id: 'E0', event: { type: 'app_mention', channel: 'C0', ts: '0.0', text: '', user: 'U0' } });
+  classify({ type: 'block_actions', trigger_id: 't', user: { id: 'U0' }, channel: { id: 'C0' }, message: { ts: '0.0', blocks: [] }, actions: [{ action_id: 'a', value: 'v' }] });
+  classify({ type: 'shortcut', user: { id: 'U0' }, trigger_id: 't' });
+}

@@ -4,7 +4,7 @@
 // malformed payload is acked and dropped, and an envelope, event or trigger already seen (Slack
 // redelivers what it thinks went unacked) is acked without running anything again.
 import { SocketModeReceiver, type App, type LogLevel, type Logger, type Receiver, type ReceiverEvent } from '@slack/bolt';
-import { classify } from './payload.js';
+import { classify, warmUp } from './payload.js';
 import type { SeenIds } from './dedupe.js';
 
 export interface SocketFrontDoorOptions {
@@ -34,6 +34,7 @@ export class SocketFrontDoorReceiver implements Receiver {
   }
 
   start(): Promise<unknown> {
+    warmUp();
     return this.inner.start();
   }
 

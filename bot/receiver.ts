@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { HTTPModuleFunctions, HTTPResponseAck, type App, type BufferedIncomingMessage, type Logger, type Receiver, type ReceiverEvent } from '@slack/bolt';
-import { classify, parseFormBody } from './payload.js';
+import { classify, parseFormBody, warmUp } from './payload.js';
 import type { SeenIds } from './dedupe.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -57,6 +57,7 @@ export class FrontDoorReceiver implements Receiver {
 
   /** Listens on 127.0.0.1 (a tunnel or reverse proxy brings Slack to it); resolves to the server. */
   start(listen: { port?: number; host?: string } = {}): Promise<Server> {
+    warmUp();
     const server = createServer((req, res) => {
       this.handle(req, res).catch((err: Error) => {
         this.opts.logger.error(`slack: request failed: ${err.message}`);
@@ -94,7 +95,7 @@ export class FrontDoorReceiver implements Receiver {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== this.path) return reply(res, 404);
     if (req.method !== 'POST') return reply(res, 405);
-    let raw: Buffer;
+    let raw: Buffer | undefined;
     let body: unknown;
     try {
       raw = await this.readBody(req);
@@ -104,9 +105,10 @@ export class FrontDoorReceiver implements Receiver {
     } catch (err) {
       const status = err instanceof Refusal ? err.status : 400;
       this.opts.logger.warn(`slack: refused a request (${status}): ${(err as Error).message}`);
-      reply(res, status, status === 413 ? { connection: 'close' } : {});
+      const unread = raw === undefined; // refused mid-body (too big, too many at once)
+      reply(res, status, unread ? { connection: 'close' } : {});
       // Stop reading a body we refused: no point receiving (or buffering) the rest.
-      if (status === 413) res.once('finish', () => req.destroy());
+      if (unread) res.once('finish', () => req.destroy());
       return;
     }
     const verdict = classify(body);
@@ -120,7 +122,7 @@ export class FrontDoorReceiver implements Receiver {
       this.opts.logger.info(`slack: ${verdict.ids.join(', ')} already handled (retry ${req.headers['x-slack-retry-num'] ?? 'without a retry header'}): acked, not run again`);
       return reply(res, 200);
     }
-    await this.dispatch(req, res, raw, body as Record<string, unknown>);
+    await this.dispatch(req, res, raw!, body as Record<string, unknown>);
   }
 
   /** Reads at most maxBody bytes; refuses (413) as soon as the declared or received length passes it. */

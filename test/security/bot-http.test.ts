@@ -62,6 +62,8 @@ async function stillAnswers(marker: number): Promise<void> {
   const res = await postSigned(bot.port, slash(line, newTriggerId()), { secret: SECRET });
   expect(res.status).toBe(200);
   await slack.waitFor(() => auditOf(line).length === 1, 10_000, `${line} to run`);
+  // …and its answer is out, so no call of it lands in a later test's window.
+  await slack.waitFor(() => slack.textOf(slack.of('chat.postMessage')).includes(`/bgp-lab ${line}\``), 10_000, `the answer to ${line}`);
 }
 
 beforeAll(async () => {
