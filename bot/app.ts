@@ -4,8 +4,8 @@
 // (bot/receiver*.ts) that bound, verify, shape-check and de-duplicate before Bolt sees a request.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, LogLevel, type Logger } from '@slack/bolt';
-import type { webApi, types as slackTypes } from '@slack/bolt';
+import { App, LogLevel, webApi, type AuthorizeResult, type Logger } from '@slack/bolt';
+import type { types as slackTypes } from '@slack/bolt';
 import { FrontDoorReceiver } from './receiver.js';
 import { SocketFrontDoorReceiver } from './receiver-socket.js';
 import { SeenIds } from './dedupe.js';
@@ -45,7 +45,9 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
     config.mode === 'socket'
       ? new SocketFrontDoorReceiver({ appToken: config.appToken!, apiUrl: config.apiUrl, seen, logger, logLevel })
       : new FrontDoorReceiver({ signingSecret: config.signingSecret!, seen, logger });
-  const app = new App({ token: config.botToken, receiver, logLevel, clientOptions });
+  const client = new webApi.WebClient(config.botToken, clientOptions);
+  const authorize = cachedAuthorize(client);
+  const app = new App({ authorize, receiver, logLevel, clientOptions });
   const session = new Session({
     lab: config.lab,
     topologyFile: config.topologyFile,
@@ -123,8 +125,10 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
       // does not block the event loop (and everyone's acks) while YAML is parsed.
       session.topologyFromFile();
       await session.context().catch(() => undefined);
+      // Who we are, asked now so the first request does not wait for it; Slack unreachable is not fatal.
+      await authorize().catch((err: Error) => log(`slack: auth.test: ${err.message} (asked again on the first request)`));
       // Progress messages a killed bot left saying "running" say what happened to them.
-      await markInterrupted(app.client, session.lab, log);
+      await markInterrupted(client, session.lab, log);
       if (config.mode === 'socket') {
         await app.start();
         return {};
@@ -143,6 +147,24 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
       await session.close().catch(() => {});
     },
   };
+}
+
+/**
+ * The bot token's identity (auth.test), asked once and kept, like Bolt's own `token` option does;
+ * but a failed auth.test (Slack unreachable as the bot starts) is asked again on the next request
+ * instead of being an unhandled rejection that killed the process, or a cached failure that
+ * refused every later request.
+ */
+function cachedAuthorize(client: webApi.WebClient): () => Promise<AuthorizeResult> {
+  let identity: Promise<AuthorizeResult> | undefined;
+  return () =>
+    (identity ??= client.auth.test().then(
+      (r) => ({ botToken: client.token, botId: r.bot_id, botUserId: r.user_id, teamId: r.team_id, enterpriseId: r.enterprise_id }),
+      (err: Error) => {
+        identity = undefined;
+        throw err;
+      },
+    ));
 }
 
 /** Bolt's logger interface over the bot's one-line log, at the configured level. */

@@ -57,7 +57,19 @@ export class FakeSlack {
     return `${this.base}/respond/${id}`;
   }
 
+  private failing = new Map<string, string>();
+
+  /** Calls of this method get Slack's `{ok: false, error}` until recover(). */
+  failWith(method: string, error = 'internal_error'): void {
+    this.failing.set(method, error);
+  }
+
+  recover(): void {
+    this.failing.clear();
+  }
+
   private answer(method: string, body: Record<string, unknown>): unknown {
+    if (this.failing.has(method)) return { ok: false, error: this.failing.get(method) };
     const ts = `1700000000.${String(++this.seq).padStart(6, '0')}`;
     switch (method) {
       case 'auth.test':

@@ -153,6 +153,23 @@ describe('the bot front door over HTTP', () => {
     expect(slack.of('chat.postMessage').filter((c) => c.body.thread_ts === '1700000300.000001')).toHaveLength(1);
   });
 
+  it('a bot started while Slack fails auth.test stays up, and answers once Slack is back', async () => {
+    slack.failWith('auth.test');
+    const other = await spawnBot({ SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, BGP_LAB_STATE_DIR: stateDir, BGP_LAB_NAME: LAB });
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      expect(other.alive()).toBe(true);
+      slack.recover();
+      const line = 'audit --last 18';
+      const res = await postSigned(other.port, slash(line, newTriggerId()), { secret: SECRET });
+      expect(res.status).toBe(200);
+      await slack.waitFor(() => auditOf(line).length === 1, 10_000, `${line} to run on the second bot`);
+    } finally {
+      slack.recover();
+      await other.stop();
+    }
+  });
+
   it('runs a slash command once when the same request (same trigger_id) comes again', async () => {
     const line = 'audit --last 16';
     const body = slash(line, newTriggerId());
