@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { labName } from '../helpers/lab.js';
 import { FakeSlack, newTriggerId, postSigned, sign, slashBody, spawnBot, type BotProcess } from '../bot/fake-slack.js';
 import { readAudit } from '../../lab/state/audit.js';
+import { SeenIds } from '../../bot/dedupe.js';
 
 const SECRET = 'test-signing-secret-front-door';
 const LAB = labName('bot-front');
@@ -178,5 +179,18 @@ describe('the bot front door over HTTP', () => {
     expect([first.status, again.status]).toEqual([200, 200]);
     await stillAnswers(17);
     expect(auditOf(line)).toHaveLength(1);
+  });
+
+  it('keeps the set of seen IDs bounded in count and in age', () => {
+    let clock = 0;
+    const seen = new SeenIds(3, 1000, () => clock);
+    expect(seen.checkAndRecord(['a'])).toBe(false);
+    expect(seen.checkAndRecord(['a'])).toBe(true);
+    expect(seen.checkAndRecord(['b', 'c', 'd'])).toBe(false);
+    expect(seen.size).toBe(3); // 'a', the oldest, made room
+    expect(seen.checkAndRecord(['a'])).toBe(false);
+    clock = 5000;
+    expect(seen.checkAndRecord(['c'])).toBe(false); // aged out
+    expect(seen.size).toBe(1);
   });
 });
