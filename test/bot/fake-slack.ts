@@ -324,7 +324,7 @@ export interface BotProcess {
  */
 export async function spawnBot(env: Record<string, string>, timeoutMs = 20_000): Promise<BotProcess> {
   const { spawn } = await import('node:child_process');
-  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { BIN } = await import('../helpers/lab.js');
@@ -336,7 +336,7 @@ export async function spawnBot(env: Record<string, string>, timeoutMs = 20_000):
   });
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r())).then(() => rmSync(cwd, { recursive: true, force: true }));
   const alive = () => child.exitCode === null && child.signalCode === null;
   const end = Date.now() + timeoutMs;
   let port = 0;
