@@ -166,6 +166,7 @@ export class Session {
         this.options.permissionHint,
       );
     }
+    (await import('./surface-paths.js')).checkSurfacePaths(spec, call.args, caller);
     const release = spec.mutating
       ? acquireLock(this.lab, { command: call.line, owner: caller.user, surface: caller.surface })
       : undefined;

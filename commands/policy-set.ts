@@ -16,10 +16,20 @@ export default defineCommand({
     const { editPolicy, applyTopology } = await import('../lab/drills/policy.js');
     const { TopologySchema } = await import('../lab/topology/schema.js');
     const { embeddedOnly, requireRecord } = await import('../lab/drivers/embedded/ops.js');
+    // The edited model must still be a valid model: the schema's own ranges and patterns,
+    // checked on the model at hand before anything touches the lab.
+    const check = async (t: typeof ctx.topology) => {
+      const checked = TopologySchema.safeParse(editPolicy(t, args.policy, args.field, args.value).topology);
+      if (checked.success) return;
+      const [{ UsageError, zodLine }, { POLICY_FIELDS }] = await Promise.all([import('../lab/errors.js'), import('../lab/drills/policy.js')]);
+      const example = args.field === 'peerAddress' ? '10.1.8.1/24' : args.field === 'exportPodCIDR' ? 'true' : args.field.endsWith('ASN') ? '65008' : '30';
+      throw new UsageError(`policy set ${args.policy} ${args.field} ${args.value}: ${zodLine(checked.error.issues)}`, `e.g. \`policy set ${args.policy} ${args.field} ${example}\` (fields: ${Object.keys(POLICY_FIELDS).join(', ')})`);
+    };
+    await check(ctx.topology);
     const d = embeddedOnly(await ctx.driver());
     const rec = await requireRecord(d);
+    await check(rec.topology);
     const { topology, from, to } = editPolicy(rec.topology, args.policy, args.field, args.value);
-    TopologySchema.parse(topology); // the edited model must still be a valid model
     const { nodes } = await applyTopology(d, rec, topology);
     return { policy: args.policy, field: args.field, from, to, nodes };
   },

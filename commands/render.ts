@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { defineCommand } from './types.js';
 
 export interface RenderResult {
-  outDir: string;
+  /** Where the files were written; absent when rendered in memory (Slack: `archive` instead). */
+  outDir?: string;
+  /** The files as one tar archive (a string whose UTF-8 bytes are the archive), for an upload. */
+  archive?: { filename: string; content: string };
   target: 'lab' | 'clabernetes';
   ciliumVersion: string;
   files: { path: string; kind: string; bytes: number }[];
@@ -14,37 +17,33 @@ export default defineCommand({
   examples: ['render', 'render --out /tmp/lab --cilium-version 1.16.8', 'render --target clabernetes'],
   positionals: [],
   args: z.object({
-    out: z.string().min(1).optional().describe('output directory (default: out/<lab>)'),
-    ciliumVersion: z.string().regex(/^v?\d+\.\d+/, 'expected a version such as 1.16.8').optional().describe('Cilium version (default: the topology\'s)'),
+    out: z.string().min(1).optional().describe('output directory (default: out/<lab>); not from Slack'),
+    force: z.boolean().default(false).describe('write into a non-empty directory bgp-lab did not make'),
+    ciliumVersion: z.string().regex(/^v?\d{1,3}\.\d{1,3}(\.\d{1,3})?(-[0-9A-Za-z.]{1,32})?$/, 'expected a version such as 1.16.8').optional().describe('Cilium version (default: the topology\'s)'),
     fastTimers: z.boolean().default(false).describe('FRR configs with 1 s connect retry and datacenter timers'),
     target: z.enum(['lab', 'clabernetes']).default('lab').describe('kind + containerlab scripts, or a clabernetes Topology'),
   }),
   permission: 'read',
   offline: true,
+  hostPaths: { out: 'out' },
   async handler(args, ctx): Promise<RenderResult> {
-    const [{ renderAll }, fs, path, { LabError }] = await Promise.all([
-      import('../lab/render/index.js'),
-      import('node:fs/promises'),
-      import('node:path'),
-      import('../lab/errors.js'),
-    ]);
+    const [{ renderAll }, path] = await Promise.all([import('../lab/render/index.js'), import('node:path')]);
     const topo = ctx.topology;
     const ciliumVersion = args.ciliumVersion?.replace(/^v/, '') ?? topo.cilium.version;
-    const outDir = path.resolve(args.out ?? path.join('out', ctx.lab));
     const files = renderAll(topo, { ciliumVersion, fastTimers: args.fastTimers, target: args.target });
-    try {
-      for (const f of files) {
-        const dest = path.join(outDir, f.path);
-        await fs.mkdir(path.dirname(dest), { recursive: true });
-        await fs.writeFile(dest, f.content, { mode: f.mode ?? 0o644 });
-        // writeFile's mode only applies to new files; re-rendering must keep scripts executable.
-        if (f.mode) await fs.chmod(dest, f.mode);
-      }
-    } catch (err) {
-      throw new LabError(`cannot write ${outDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'pass a writable directory with --out DIR' });
+    let outDir: string | undefined;
+    let archive: RenderResult['archive'];
+    if (ctx.caller.surface === 'slack') {
+      // Nothing touches the lab host's disk: the files go back as one upload.
+      const { tarArchive } = await import('../lab/render/tar.js');
+      archive = { filename: `${ctx.lab}-render.tar`, content: tarArchive(files.map((f) => ({ ...f, path: `${ctx.lab}/${f.path}` }))) };
+    } else {
+      const { writeFilesNoFollow } = await import('../lab/render/write.js');
+      outDir = writeFilesNoFollow(path.resolve(args.out ?? path.join('out', ctx.lab)), files, { force: args.force });
     }
     return {
       outDir,
+      archive,
       target: args.target,
       ciliumVersion,
       files: files.map((f) => ({ path: f.path, kind: f.kind, bytes: Buffer.byteLength(f.content) })),

@@ -24,10 +24,12 @@ export default defineCommand({
     nodesPerRack: count(16).describe('kind nodes per rack'),
     podsPerNode: count(16).optional().describe('demo pods per node (embedded lab)'),
     name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/, 'use up to 22 lower-case letters, digits and dashes').optional().describe('topology and cluster name (default cilium-bgp)'),
-    out: z.string().min(1).optional().describe('write the YAML to this file'),
+    out: z.string().min(1).optional().describe('write the YAML to this file (not from Slack: there the YAML comes back as a file)'),
+    force: z.boolean().default(false).describe('overwrite a non-empty --out file'),
   }),
   permission: 'read',
   offline: true,
+  hostPaths: { out: 'out' },
   async handler(args): Promise<TopoGenerateResult> {
     const [{ generateTopology }, { parseTopology, formatIssue }, { sessions }, { stringify }, { UsageError, LabError }] = await Promise.all([
       import('../lab/topology/generate.js'),
@@ -46,11 +48,8 @@ export default defineCommand({
     if (!topology) throw new LabError(`generated topology does not validate: ${issues.map(formatIssue).join('; ')}`, { hint: 'this is a bug in the generator; report it with the command line' });
     let file: string | undefined;
     if (args.out) {
-      const [{ writeFile }, { resolve }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-      file = resolve(args.out);
-      await writeFile(file, yaml).catch((err: NodeJS.ErrnoException) => {
-        throw new LabError(`cannot write ${file}: ${err.code ?? err.message}`, { hint: 'pass a writable path with --out FILE' });
-      });
+      const { writeFileNoFollow } = await import('../lab/render/write.js');
+      file = writeFileNoFollow(args.out, yaml, { force: args.force });
     }
     return {
       yaml,

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { readFileSync } from 'node:fs';
 import { defineCommand } from './types.js';
-import { parseTopology } from '../lab/topology/load.js';
+import { parseTopology, readTopologyFile, topologyPath } from '../lab/topology/load.js';
 import type { TopologyIssue } from '../lab/topology/validate.js';
-import { UsageError } from '../lab/errors.js';
 
 export interface TopoValidateResult {
   ok: boolean;
@@ -15,20 +13,15 @@ export interface TopoValidateResult {
 export default defineCommand({
   name: 'topo validate',
   summary: 'Check a topology file: schema, addresses, subnets, links, peering policies',
-  examples: ['topo validate', 'topo validate my-fabric.yaml'],
+  examples: ['topo validate', 'topo validate cilium-bgp', 'topo validate ./my-fabric.yaml'],
   positionals: [{ name: 'file' }],
-  args: z.object({ file: z.string().optional().describe('topology YAML (default: --topology, else the seed)') }),
+  args: z.object({ file: z.string().optional().describe('built-in topology name, or (not from Slack) a topology YAML file (default: --topology, else the seed)') }),
+  hostPaths: { file: 'topology' },
   permission: 'read',
   offline: true,
   async handler(args, ctx): Promise<TopoValidateResult> {
-    const file = args.file ?? ctx.topologyFile;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'give the path of a topology YAML file');
-    }
-    const { topology, issues } = parseTopology(text, file);
+    const file = topologyPath(args.file ?? ctx.topologyFile);
+    const { topology, issues } = parseTopology(readTopologyFile(file), file);
     if (!topology) return { ok: false, file, issues };
     const { sessions } = await import('../lab/topology/model.js');
     return {

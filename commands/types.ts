@@ -11,6 +11,8 @@ export const PERMISSION_RANK: Record<Permission, number> = { read: 0, operate: 1
 /** What the REPL completes a positional with, and what the Slack bot offers in a menu. */
 export type Completion = 'router' | 'node' | 'device' | 'pod' | 'interface' | 'policy' | 'scenario' | 'command' | { values: string[] };
 
+export type HostPathArg = 'out' | 'topology';
+
 export interface Positional {
   name: string;
   complete?: Completion;
@@ -63,6 +65,12 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {
   long?: boolean;
   /** An operator's fix (link, restarts, policy set, netem): during a drill, recorded with the time it started. */
   drillAction?: boolean;
+  /**
+   * Arguments that name a path on the lab host: 'out' is written (refused from Slack, whose
+   * results come back as uploads), 'topology' is read (from Slack only a built-in topology name).
+   * Checked by the core (surface-paths.ts) before the handler runs.
+   */
+  hostPaths?: Record<string, HostPathArg>;
   /** Flags that take completion hints (e.g. --from pod). */
   flagCompletions?: Record<string, Completion>;
   handler(args: z.infer<S>, ctx: CommandContext): Promise<R>;

@@ -28,7 +28,26 @@ export interface ErrorInfo {
 export function describeError(err: unknown): ErrorInfo {
   if (err instanceof LabError) return { message: err.message, hint: err.hint, exitCode: err.exitCode };
   if (err instanceof Error && err.name === 'AbortError') return { message: 'cancelled', exitCode: 1 };
+  if (isZodError(err)) return { message: zodLine(err.issues), exitCode: 2 };
   return { message: err instanceof Error ? err.message : String(err), exitCode: 1 };
+}
+
+interface ZodIssueLike {
+  path: PropertyKey[];
+  message: string;
+}
+
+function isZodError(err: unknown): err is Error & { issues: ZodIssueLike[] } {
+  return err instanceof Error && err.name === 'ZodError' && Array.isArray((err as { issues?: unknown }).issues);
+}
+
+/** A zod failure in one line naming the field: `cluster.nodes[3].ip: expected an IPv4 address … (and 2 more)`. */
+export function zodLine(issues: ZodIssueLike[]): string {
+  const first = issues[0];
+  if (!first) return 'invalid input';
+  const path = first.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return `${path ? `${path}: ` : ''}${first.message.split('\n')[0]}${more}`;
 }
 
 /** "did you mean" from edit distance, for command and device names. */

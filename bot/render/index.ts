@@ -8,6 +8,7 @@ import { renderCheck } from './check.js';
 import { renderInterfaces } from './interfaces.js';
 import { renderStatus } from './status.js';
 import { renderDown, renderUp } from './up.js';
+import { renderRender, renderTopoGenerate } from './files.js';
 import { renderAudit, renderCapture, renderHelp, renderTopo, renderTrace, renderYaml } from './misc.js';
 import {
   renderDrillCheck, renderDrillEnd, renderDrillHint, renderDrillList, renderDrillScores, renderDrillStart, renderDrillStatus,
@@ -29,6 +30,8 @@ export const slackRenderers: Record<string, Renderer> = {
   capture: renderCapture,
   help: renderHelp,
   'topo show': renderTopo,
+  render: renderRender,
+  'topo generate': renderTopoGenerate,
   audit: renderAudit,
   'drill list': renderDrillList,
   'drill start': renderDrillStart,

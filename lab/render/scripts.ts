@@ -11,6 +11,15 @@ export interface ScriptInputs {
   bgpFile: string;
 }
 
+/**
+ * One word of a rendered shell script. The model's patterns already keep its strings to plain
+ * words; anything else (a helm value with a space) is single-quoted, so no value can end a word,
+ * a command or the heredoc it sits in.
+ */
+export function shWord(word: string): string {
+  return /^[A-Za-z0-9_.,:=\/@%+{}-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /** `--set a.b=c` pairs, the seed's way of passing helm values. */
 export function helmSetPairs(values: Record<string, unknown>, prefix = ''): string[] {
   return Object.entries(values).flatMap(([k, v]) =>
@@ -21,14 +30,16 @@ export function helmSetPairs(values: Record<string, unknown>, prefix = ''): stri
 }
 
 export function setupK8s(topo: Topology): string {
+  const config = renderKindConfig(topo).trimEnd();
+  if (/^EOF$/m.test(config)) throw new Error('kind config contains the heredoc delimiter');
   return [
     '#!/bin/bash',
     'date',
     'set -v',
     '',
     '# 1.prep noCNI env',
-    `cat <<'EOF' | kind create cluster --name=${topo.cluster.name} --image=${topo.cluster.image} --config=-`,
-    renderKindConfig(topo).trimEnd(),
+    `cat <<'EOF' | kind create cluster ${shWord(`--name=${topo.cluster.name}`)} ${shWord(`--image=${topo.cluster.image}`)} --config=-`,
+    config,
     'EOF',
     '',
   ].join('\n');
@@ -36,12 +47,12 @@ export function setupK8s(topo: Topology): string {
 
 export function setupClab(topo: Topology): string {
   // iproute2 instead of the seed's brctl/ifconfig: Debian 12 ships neither by default.
-  const bridges = topo.racks.map((r) => `ip link show ${r.bridge} >/dev/null 2>&1 || ip link add ${r.bridge} type bridge; ip link set ${r.bridge} up`);
+  const bridges = topo.racks.map((r) => `ip link show ${shWord(r.bridge)} >/dev/null 2>&1 || ip link add ${shWord(r.bridge)} type bridge; ip link set ${shWord(r.bridge)} up`);
   return ['#!/bin/bash', 'set -v', '', ...bridges, '', 'clab deploy -t clab.yaml', ''].join('\n');
 }
 
 export function installCilium(topo: Topology, s: ScriptInputs): string {
-  const sets = helmSetPairs(s.helmValues).map((p) => `  --set ${p} \\`);
+  const sets = helmSetPairs(s.helmValues).map((p) => `  --set ${shWord(p)} \\`);
   const lastSet = sets.length ? [...sets.slice(0, -1), sets.at(-1)!.replace(/ \\$/, '')] : [];
   return [
     '#!/bin/bash',
@@ -56,7 +67,7 @@ export function installCilium(topo: Topology, s: ScriptInputs): string {
     'helm repo update > /dev/null 2>&1',
     '',
     '# No k8sServiceHost/k8sServicePort: the control plane node IP was changed to the rack LAN.',
-    `helm install cilium cilium/cilium --version ${s.ciliumVersion} --namespace kube-system \\`,
+    `helm install cilium cilium/cilium --version ${shWord(s.ciliumVersion)} --namespace kube-system \\`,
     ...lastSet,
     '',
     '# 3. wait all pods ready',
@@ -66,11 +77,11 @@ export function installCilium(topo: Topology, s: ScriptInputs): string {
     'kubectl -nkube-system exec ds/cilium -- cilium status',
     '',
     '# 5. cgroup v2 verify',
-    `for container in $(docker ps -a --format "{{.Names}}" | grep ${topo.cluster.name}); do docker exec $container ls -al /proc/self/ns/cgroup; done`,
+    `for container in $(docker ps -a --format "{{.Names}}" | grep ${shWord(topo.cluster.name)}); do docker exec $container ls -al /proc/self/ns/cgroup; done`,
     '',
   ].join('\n');
 }
 
 export function enableBgpPeer(_topo: Topology, s: ScriptInputs): string {
-  return ['#!/bin/bash', 'set -v', '', `kubectl apply -f ${s.bgpFile}`, ''].join('\n');
+  return ['#!/bin/bash', 'set -v', '', `kubectl apply -f ${shWord(s.bgpFile)}`, ''].join('\n');
 }

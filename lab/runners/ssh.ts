@@ -122,7 +122,11 @@ export class SshRunner implements Runner {
   async run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
     const [file] = argv;
     if (!file) throw new Error('run: empty argv');
-    const envWords = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    // `env` reads a word starting with `-` as its option: names are checked, values are after `=`.
+    const envWords = Object.entries(opts.env ?? {}).map(([k, v]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`run: bad environment variable name ${JSON.stringify(k)}`);
+      return `${k}=${v}`;
+    });
     // sshd makes the session shell a process-group leader (setsid); it says its pid, then
     // `exec` turns it into the program, so `kill -- -PID` reaches the program and its children.
     // (Needs a POSIX login shell on the lab host: bash, dash, zsh, ash.)
