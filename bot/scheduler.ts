@@ -51,8 +51,12 @@ export function classify(text: string): JobClass {
 
 interface Job {
   cls: JobClass;
+  queuedAt: number;
   start(): void;
 }
+
+/** Longest a job waits for a burst of requests to be acked before it may start. */
+const ACK_FIRST_MS = 50;
 
 export interface SchedulerStats {
   running: number;
@@ -69,6 +73,8 @@ export class Scheduler {
   private runningByDevice = new Map<string, number>();
   private queue: Job[] = [];
   private pumping = false;
+  /** A job was queued since the last pump: requests are still arriving. */
+  private arriving = false;
   private stat = { maxQueued: 0, maxWaitMs: 0 };
 
   constructor(readonly limits: SchedulerLimits = defaultLimits()) {}
@@ -79,6 +85,7 @@ export class Scheduler {
       const queuedAt = performance.now();
       const job: Job = {
         cls,
+        queuedAt,
         start: () => {
           this.stat.maxWaitMs = Math.max(this.stat.maxWaitMs, performance.now() - queuedAt);
           this.take(cls, +1);
@@ -95,6 +102,7 @@ export class Scheduler {
         },
       };
       this.queue.push(job);
+      this.arriving = true;
       this.stat.maxQueued = Math.max(this.stat.maxQueued, this.queue.length);
       this.schedulePump();
     });
@@ -104,14 +112,27 @@ export class Scheduler {
     return { running: this.running, queued: this.queue.length, ...this.stat };
   }
 
-  /** On a later turn: whatever requests this turn read are acked before any of their work starts. */
+  /**
+   * On a later turn: whatever requests this turn read are acked before any of their work
+   * starts. While requests keep arriving (a burst), starting work waits a little longer
+   * (up to ACK_FIRST_MS for the oldest waiting job), so the burst is acked first.
+   */
   private schedulePump(): void {
     if (this.pumping) return;
     this.pumping = true;
-    setImmediate(() => {
-      this.pumping = false;
-      this.pump();
-    });
+    setImmediate(() => this.pumpWhenQuiet());
+  }
+
+  private pumpWhenQuiet(): void {
+    const oldest = this.queue[0]?.queuedAt;
+    if (this.arriving && oldest !== undefined && performance.now() - oldest < ACK_FIRST_MS) {
+      this.arriving = false;
+      // A timer, not setImmediate: the loop waits for I/O (the next requests) meanwhile.
+      return void setTimeout(() => this.pumpWhenQuiet(), 1);
+    }
+    this.arriving = false;
+    this.pumping = false;
+    this.pump();
   }
 
   /** Starts, in arrival order, every queued job that has room (a full device or lane does not block the others). */

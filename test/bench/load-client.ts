@@ -54,7 +54,7 @@ export function fireSlashCommands(port: number, secret: string, requests: LoadRe
   const ts = Math.floor(Date.now() / 1000);
   const signed = requests.map((r) => ({ body: r.body, atMs: r.atMs ?? 0, ts: String(ts), sig: sign(secret, r.body, ts) }));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CLIENT], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.env.LOAD_CLIENT_NICE ? 'nice' : process.execPath, [...(process.env.LOAD_CLIENT_NICE ? ['-n', process.env.LOAD_CLIENT_NICE, process.execPath] : []), '-e', CLIENT], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
