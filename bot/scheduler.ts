@@ -45,8 +45,10 @@ export function classify(text: string): JobClass {
   if (!match) return { lane: 'quick' };
   const spec = match.spec;
   const lane: Lane = spec.mutating ? 'mutating' : spec.long ? 'long' : 'quick';
+  // The device is the first positional when that names one (routes leaf0, capture leaf0 eth1, …).
   const first = words.slice(spec.name.split(' ').length).find((w) => !w.startsWith('-'));
-  return { lane, device: spec.positionals.length && first ? first : undefined };
+  const names = ['device', 'router', 'node', 'pod', 'from'];
+  return { lane, device: first && names.includes(spec.positionals[0]?.name ?? '') ? first : undefined };
 }
 
 interface Job {
@@ -56,7 +58,9 @@ interface Job {
 }
 
 /** Longest a job waits for a burst of requests to be acked before it may start. */
-const ACK_FIRST_MS = 50;
+const ACK_FIRST_MS = 250;
+/** Requests this close together are one burst. */
+const QUIET_MS = 10;
 
 export interface SchedulerStats {
   running: number;
@@ -73,8 +77,8 @@ export class Scheduler {
   private runningByDevice = new Map<string, number>();
   private queue: Job[] = [];
   private pumping = false;
-  /** A job was queued since the last pump: requests are still arriving. */
-  private arriving = false;
+  /** When the last job was queued: a burst of requests is still arriving while this is recent. */
+  private lastQueuedAt = 0;
   private stat = { maxQueued: 0, maxWaitMs: 0 };
 
   constructor(readonly limits: SchedulerLimits = defaultLimits()) {}
@@ -102,7 +106,7 @@ export class Scheduler {
         },
       };
       this.queue.push(job);
-      this.arriving = true;
+      this.lastQueuedAt = queuedAt;
       this.stat.maxQueued = Math.max(this.stat.maxQueued, this.queue.length);
       this.schedulePump();
     });
@@ -114,8 +118,8 @@ export class Scheduler {
 
   /**
    * On a later turn: whatever requests this turn read are acked before any of their work
-   * starts. While requests keep arriving (a burst), starting work waits a little longer
-   * (up to ACK_FIRST_MS for the oldest waiting job), so the burst is acked first.
+   * starts. While requests keep arriving (one less than QUIET_MS ago), new work waits, up to
+   * ACK_FIRST_MS for the oldest waiting job: a burst is acked first, then worked.
    */
   private schedulePump(): void {
     if (this.pumping) return;
@@ -124,13 +128,13 @@ export class Scheduler {
   }
 
   private pumpWhenQuiet(): void {
-    const oldest = this.queue[0]?.queuedAt;
-    if (this.arriving && oldest !== undefined && performance.now() - oldest < ACK_FIRST_MS) {
-      this.arriving = false;
-      // A timer, not setImmediate: the loop waits for I/O (the next requests) meanwhile.
-      return void setTimeout(() => this.pumpWhenQuiet(), 1);
+    const now = performance.now();
+    const oldest = this.queue[0]?.queuedAt ?? now;
+    const sinceLast = now - this.lastQueuedAt;
+    if (sinceLast < QUIET_MS && now - oldest < ACK_FIRST_MS) {
+      // A timer, not setImmediate: the loop sleeps in poll, reading the next requests.
+      return void setTimeout(() => this.pumpWhenQuiet(), QUIET_MS - sinceLast);
     }
-    this.arriving = false;
     this.pumping = false;
     this.pump();
   }
