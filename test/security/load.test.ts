@@ -6,7 +6,7 @@
 // Slack sees them. Ack p50/p99 and the bot's event-loop delay are printed for the record.
 import { labName } from '../helpers/lab.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import { fireSlashCommands, percentile, type LoadRequest } from '../bench/load-c
 import type { BotApp } from '../../bot/app.js';
 import { Session } from '../../commands/execute.js';
 import { podCidrOf } from '../../lab/topology/model.js';
+import { labDir } from '../../lab/drivers/index.js';
 
 const SECRET = 'load-signing-secret-0123456789';
 const LAB = labName('load');
@@ -143,4 +144,25 @@ describe('the bot under load', () => {
     expect(routes.filter((id) => routesAnswer(id) !== 'ok')).toEqual([]);
     expect(checks.filter((id) => !checkAnswered(id))).toEqual([]);
   }, 90_000);
+
+  // Last: it stops and then kills spine1's zebra (the lab goes down afterwards anyway).
+  it('says "not running" only when zebra is not: a stopped zebra is "running but did not answer"', async () => {
+    const pid = Number(readFileSync(`${labDir(LAB)}/spine1/zebra.pid`, 'utf8').trim());
+    process.kill(pid, 'SIGSTOP'); // alive, but it accepts nothing: its backlog fills, then EAGAIN
+    let stopped;
+    try {
+      stopped = await Promise.all(Array.from({ length: 8 }, () => admin.run('routes spine1')));
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    for (const o of stopped) {
+      expect(o.error?.message).toMatch(/spine1: `show ip route json` failed: zebra is running but its vty did not answer/);
+      expect(o.error?.hint).not.toMatch(/is its zebra running/);
+    }
+    expect((await admin.run('routes spine1')).ok).toBe(true);
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    const dead = await admin.run('routes spine1');
+    expect(dead.error?.message).toBe('spine1: `show ip route json` failed: zebra is not running');
+  }, 30_000);
 });
