@@ -64,6 +64,8 @@ function figures(name: string, acks: number[], loop: ReturnType<typeof monitorEv
     ackMax: Math.round(Math.max(...acks)),
     loopDelayP99: Math.round(loop.percentile(99) / 1e6),
     loopDelayMax: Math.round(loop.max / 1e6),
+    // Other work on the host starves the bot and its client alike: say how busy it was.
+    loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   };
   console.log(`load figures: ${JSON.stringify(f)}`);
   return f;
