@@ -12,7 +12,8 @@ import { SeenIds } from './dedupe.js';
 import { markInterrupted } from './live-record.js';
 import { Session } from '../commands/execute.js';
 import { channelAllowed, type BotConfig } from './config.js';
-import { runFromSlack, type BotContext, type Origin } from './dispatch.js';
+import { runFromSlack, unescapeSlack, type BotContext, type Origin } from './dispatch.js';
+import { Scheduler, classify } from './scheduler.js';
 import { RUN_ACTION } from './render/up.js';
 import { context, esc, section, who } from './render/blocks.js';
 
@@ -67,8 +68,10 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
     signal: controller.signal,
     log,
   };
+  // Work waits for a slot here, never the ack (bot/scheduler.ts).
+  const scheduler = new Scheduler();
   const work = (origin: Origin, text: string) => {
-    const p = runFromSlack(bot, origin, text);
+    const p = scheduler.run(classify(unescapeSlack(text)), () => runFromSlack(bot, origin, text));
     const done = p.then(() => undefined).finally(() => inflight.delete(done));
     inflight.add(done);
     return p;

@@ -1,4 +1,4 @@
-// `npm run bench`: the embedded lab's speed, measured (median/min/max of several runs),
+// `npm run bench [seed|load|big]`: the embedded lab's speed, measured (median/min/max of several runs),
 // printed as a table and written to bench-results.json. Not a test: nothing here fails
 // the suite; targets are printed next to the figures.
 import { execFileSync } from 'node:child_process';
@@ -95,6 +95,29 @@ async function seed(): Promise<void> {
   await timed(s, 'down');
 }
 
+/** The bot under issue 17's two loads, on a seed lab with one pod per node (as test/security/load.test.ts). */
+async function botLoad(): Promise<void> {
+  const lab = 'bench-load';
+  const s = session(lab);
+  await s.run('down');
+  await timed(s, 'up --pods-per-node 1');
+  try {
+    // Issue 17's two loads: the runs are the rounds' p50 and p99 (and failures per round).
+    const { benchBotLoad } = await import('./bot-bench.js');
+    const { percentile } = await import('./load-client.js');
+    const load = await benchBotLoad(lab, Math.max(1, Math.min(RUNS, 3)));
+    const p = (rounds: { ackMs: number[] }[], q: number) => rounds.map((r) => percentile(r.ackMs, q));
+    figures.push({ name: 'Slack ack, 100 concurrent /routes: p50', unit: 'ms', runs: p(load.routes, 50), target: 300 });
+    figures.push({ name: '  … p99', unit: 'ms', runs: p(load.routes, 99), target: 300 });
+    figures.push({ name: '  … not answered correctly (of 100)', unit: '', runs: load.routes.map((r) => r.unanswered), target: 0 });
+    figures.push({ name: 'Slack ack, 40 check + 20 /routes: p50', unit: 'ms', runs: p(load.mixed, 50), target: 1000 });
+    figures.push({ name: '  … p99', unit: 'ms', runs: p(load.mixed, 99), target: 1000 });
+    figures.push({ name: '  … not answered (of 60)', unit: '', runs: load.mixed.map((r) => r.unanswered), target: 0 });
+  } finally {
+    await timed(s, 'down');
+  }
+}
+
 async function big(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bgp-lab-bench-topo-'));
   const file = join(dir, 'big.yaml');
@@ -118,6 +141,7 @@ async function big(): Promise<void> {
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'seed') await seed();
+  if (!only || only === 'load') await botLoad();
   if (!only || only === 'big') await big();
   const rows = figures.map((f) => {
     const st = f.runs.length ? stats(f.runs) : undefined;

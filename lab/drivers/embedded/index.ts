@@ -9,7 +9,7 @@ import { labDir, readLabRecord, writeLabRecord } from '../index.js';
 import { planFabric, type FabricPlan } from './fabric.js';
 import { nsName, NS_PREFIX, labOfNs } from './names.js';
 import { LocalRunner, runOk } from '../../runners/local.js';
-import { vtyCommand } from './vty.js';
+import { vtyCommand, type VtyError } from './vty.js';
 import { Steps } from './steps.js';
 import { waitConverged } from './converge.js';
 import type { ConvergeState } from '../../inspect/converge.js';
@@ -218,12 +218,15 @@ export class EmbeddedDriver implements Driver {
     const rec = await this.requireUp();
     if (!findRouter(rec.topology, router)) throw new UsageError(`no router ${router}`, `valid: ${rec.topology.routers.map((r) => r.name).join(', ')}`);
     const daemon = /^show (ip route|interface)|^show (ip )?nht/.test(command) ? 'zebra' : /^show (ip )?bgp/.test(command) ? 'bgpd' : undefined;
-    const fail = (msg: string) =>
-      new LabError(`${router}: \`${command}\` failed: ${msg}`, { hint: `is its ${daemon ?? 'FRR'} running? see \`bgp-lab status\`` });
+    const fail = (msg: string, hint = `is its ${daemon ?? 'FRR'} running? see \`bgp-lab status\``) => new LabError(`${router}: \`${command}\` failed: ${msg}`, { hint });
     if (daemon && this.runner instanceof LocalRunner) {
-      // Read-only show commands go straight to the daemon's socket (no vtysh process).
-      const r = await vtyCommand(`${this.dir(router)}/${daemon}.vty`, command).catch((err: Error) => {
-        throw fail((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? `${daemon} is not running` : err.message);
+      // Read-only show commands go straight to the daemon's socket (no vtysh process), queued
+      // per socket and retried while the daemon is alive (vty.ts).
+      const alive = () => this.daemonAlive(router, daemon);
+      const r = await vtyCommand(`${this.dir(router)}/${daemon}.vty`, command, { alive }).catch(async (err: VtyError) => {
+        // "Not running" only when its pid says so: a full backlog is a busy daemon, not a dead one.
+        if (!(await alive())) throw fail(`${daemon} is not running`, `see \`bgp-lab status\`; \`bgp-lab router restart ${router}\` starts it again`);
+        throw fail(`${daemon} is running but its vty did not answer (${err.message})`, 'the router is busy: try again in a moment');
       });
       if (r.status !== 0 && !answeredJson(command, r.output)) throw fail(r.output.trim().split('\n')[0] ?? `status ${r.status}`);
       return r.output;
@@ -231,6 +234,16 @@ export class EmbeddedDriver implements Driver {
     const r = await this.runner.run(['vtysh', '--vty_socket', this.dir(router), ...(daemon ? ['-d', daemon] : []), '-c', command], opts);
     if (r.exitCode !== 0 && !answeredJson(command, r.stdout)) throw fail((r.stderr || r.stdout).trim().split('\n')[0] ?? '');
     return r.stdout;
+  }
+
+  /** The daemon named by its pid file is alive (not a zombie) and is that daemon: read from /proc, no process spawned. */
+  private async daemonAlive(router: string, daemon: string): Promise<boolean> {
+    const pid = (await this.runner.readFile(`${this.dir(router)}/${daemon}.pid`).catch(() => undefined))?.trim();
+    if (!pid || !/^\d+$/.test(pid)) return false;
+    const stat = await this.runner.readFile(`/proc/${pid}/stat`).catch(() => undefined);
+    // `<pid> (<comm>) <state> …`
+    const m = stat ? /^\d+ \((.*)\) (\S)/.exec(stat) : null;
+    return Boolean(m && m[1] === daemon && m[2] !== 'Z' && m[2] !== 'X');
   }
 
   async gobgp(node: string, args: string[], opts?: RunOptions): Promise<string> {
