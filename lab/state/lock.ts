@@ -16,12 +16,12 @@
 // limit, and for `down --force`, which kills the helper — checked by the kernel's own
 // /proc/locks and by that identity, so a reused pid is never killed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { stateDir } from '../paths.js';
 import { BusyError, LabError } from '../errors.js';
-import { stateSubdir } from './dir.js';
+import { appendPrivate, stateSubdir } from './dir.js';
 import { identityOf, liveness, type ProcessIdentity } from './identity.js';
 
 export interface LockInfo {
@@ -175,7 +175,7 @@ export async function acquireLock(
 ): Promise<HeldLock> {
   stateSubdir('locks');
   const path = lockPath(lab);
-  closeSync(openSync(path, 'a', 0o600)); // exists before flock opens it; never truncated here
+  appendPrivate(path, ''); // exists (0600) before flock opens it; never truncated or replaced here
   let lock = await flockFile(path);
   let broke: LockInfo | undefined;
   if (!lock) {

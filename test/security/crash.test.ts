@@ -84,7 +84,7 @@ describe('crashes leave no lies', () => {
   }, 120_000);
 
   it('kill -9 at each step of `drill start`: status is truthful, `drill end` restores and scores aborted, no ping left, the next start works', async () => {
-    const up = await cli(['up', '--pods-per-node', '1']);
+    const up = await cli(['up', '--replace', '--pods-per-node', '1']);
     expect(up.exitCode, String(up.stderr)).toBe(0);
     // Each step: which program the stand-in hits (the first one the CLI runs at that step).
     const steps = [
