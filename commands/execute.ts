@@ -142,7 +142,8 @@ export class Session {
   private async runOne(input: string | string[], runOpts: RunOptions): Promise<Outcome> {
     const caller = runOpts.caller ?? this.options.caller;
     const started = performance.now();
-    const signal = runOpts.signal ? AbortSignal.any([runOpts.signal, this.shutdown.signal]) : this.shutdown.signal;
+    // Per call (listeners of its spawns go with it), and aborted by cancelAll() too.
+    const signal = AbortSignal.any([runOpts.signal ?? new AbortController().signal, this.shutdown.signal]);
     // Every spawn of a command listens on its signal: dozens at once is expected, not a leak.
     setMaxListeners(0, signal);
     const opts: RunOptions = { ...runOpts, signal };
