@@ -149,7 +149,8 @@ export function describeBusy(info: LockInfo, now = Date.now()): string {
   const secs = Math.round(ageMs / 1000);
   const owner = info.surface === 'slack' ? `<@${info.owner}>` : info.owner;
   const where = info.host && info.host !== hostname() ? ` on ${info.host}` : '';
-  const stuck = ageMs > lockMaxAgeMs() ? ` — longer than the ${Math.round(lockMaxAgeMs() / 60_000)} min a command may hold a lab: it may be stuck` : '';
+  const limit = lockMaxAgeMs() >= 60_000 ? `${Math.round(lockMaxAgeMs() / 60_000)} min` : `${Math.round(lockMaxAgeMs() / 1000)} s`;
+  const stuck = ageMs > lockMaxAgeMs() ? ` — longer than the ${limit} a command may hold a lab (BGP_LAB_LOCK_MAX_AGE): it may be stuck` : '';
   return `busy: \`${info.command}\` by ${owner} (${info.surface}${where}), started ${secs} s ago${stuck}`;
 }
 

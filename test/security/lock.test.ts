@@ -108,6 +108,10 @@ describe('the lab lock', () => {
       expect(down.exitCode).toBe(1);
       expect(String(down.stderr)).toMatch(/busy: `link leaf0 eth1 up` by \S+ \(cli\), started \d+ s ago/);
       expect(String(down.stderr)).toContain('down --force');
+      // Held past the age limit (1 s here): said to be possibly stuck, with the way out.
+      await new Promise((r) => setTimeout(r, 1100));
+      const old = await cli(['down'], { BGP_LAB_LOCK_MAX_AGE: '1' });
+      expect(String(old.stderr).trim()).toMatch(/longer than the 1 s a command may hold a lab \(BGP_LAB_LOCK_MAX_AGE\): it may be stuck — if it is stuck, an admin can break the lock with `down --force`$/);
       const forced = await cli(['down', '--force']);
       expect(forced.exitCode, String(forced.stderr)).toBe(0);
       expect(String(forced.stdout)).toMatch(new RegExp(`broke the lock held by \`link leaf0 eth1 up\` by \\S+ \\(cli, pid ${h.child.pid} on ${hostname()}, since `));
