@@ -1,15 +1,13 @@
 // `bgp-lab bot`: settings from the environment and .env, then the Bolt app until SIGINT/SIGTERM.
 import type { GlobalOptions } from '../src/cli.js';
-import { loadBotConfig, readEnvFile, type BotConfig } from './config.js';
+import { loadBotConfig, type BotConfig } from './config.js';
+import { loadEnvFile } from '../lab/env-file.js';
 import { describeError } from '../lab/errors.js';
 import { renderErrorText } from '../src/render/text.js';
 
 export async function startBot(global: GlobalOptions): Promise<void> {
-  const env = { ...readEnvFile(), ...process.env };
-  // The core reads its locations (state, audit, run dir…) from process.env, as for the CLI.
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('BGP_LAB_') && value && !process.env[key]) process.env[key] = value;
-  }
+  // The same .env reading as the CLI and REPL: its BGP_LAB_* locations reach the core via process.env.
+  const env = loadEnvFile();
   let config: BotConfig;
   try {
     config = loadBotConfig(env);

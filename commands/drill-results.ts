@@ -1,7 +1,7 @@
 // Result objects of the drill and operator commands: what handlers return, what every
 // surface renders, and exactly what --json prints.
 import type { CheckResult } from './results.js';
-import type { DrillAction, ScoreEntry } from '../lab/state/drill-state.js';
+import type { DrillAction, DrillPhase, ScoreEntry } from '../lab/state/drill-state.js';
 import type { ProberReport } from '../lab/drills/prober.js';
 import type { TimelineEntry } from '../lab/drills/timeline.js';
 
@@ -28,11 +28,18 @@ export interface DrillStartResult {
 export interface DrillStatusResult {
   lab: string;
   running: boolean;
+  /** Where `drill start` is (or stopped): `running` once it finished. */
+  phase?: DrillPhase;
+  /** `drill start` stopped before `running` and its process is gone: `drill end` restores. */
+  interrupted?: boolean;
+  /** Only what is known: `no` before injection began, `maybe` while (or if killed while) injecting. */
+  faultInjected?: 'yes' | 'maybe' | 'no';
   id?: string;
   title?: string;
   page?: string;
   startedAt?: string;
   startedBy?: string;
+  /** Since injection; absent while no fault was injected. */
   elapsedMs?: number;
   hintsUsed?: number;
   resolved?: boolean;

@@ -14,11 +14,17 @@ export default defineCommand({
     if (!s) return { lab: ctx.lab, running: false };
     const { findScenario } = await import('../lab/drills/index.js');
     const { readProber } = await import('../lab/drills/prober.js');
+    const { drillPhase, faultMayBeInjected, startInterrupted } = await import('../lab/drills/run.js');
     const { embeddedOnly } = await import('../lab/drivers/embedded/ops.js');
-    const prober = await readProber(embeddedOnly(await ctx.driver()), s.prober).catch(() => undefined);
+    const phase = drillPhase(s);
+    const interrupted = startInterrupted(s);
+    // Says only what the journal knows: no page (a fault's symptoms) before it was injected.
+    const faultInjected = phase === 'running' || phase === 'injected' ? 'yes' : faultMayBeInjected(s) ? 'maybe' : 'no';
+    const prober = phase === 'starting' ? undefined : await readProber(embeddedOnly(await ctx.driver()), s.prober).catch(() => undefined);
     return {
-      lab: ctx.lab, running: true, id: s.hidden ? undefined : s.id, title: s.hidden ? undefined : s.title, page: findScenario(s.id).page(s.fault),
-      startedAt: s.startedAt, startedBy: s.startedBy, elapsedMs: Date.now() - Date.parse(s.injectedAt ?? s.startedAt), hintsUsed: s.hintsUsed,
+      lab: ctx.lab, running: true, phase, interrupted: interrupted || undefined, faultInjected,
+      id: s.hidden ? undefined : s.id, title: s.hidden ? undefined : s.title, page: faultInjected === 'no' ? undefined : findScenario(s.id).page(s.fault),
+      startedAt: s.startedAt, startedBy: s.startedBy, elapsedMs: s.injectedAt && faultInjected !== 'no' ? Date.now() - Date.parse(s.injectedAt) : undefined, hintsUsed: s.hintsUsed,
       resolved: Boolean(s.resolvedAt), actions: s.actions ?? [], prober,
     };
   },

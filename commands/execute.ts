@@ -5,9 +5,9 @@ import type { CommandContext, Caller, CommandSpec } from './types.js';
 import { PERMISSION_RANK } from './types.js';
 import { parseWords, tokenize, type ParsedCall } from './grammar.js';
 import { commands, findCommand } from './registry.js';
-import { BusyError, PermissionError, UsageError, describeError, type ErrorInfo } from '../lab/errors.js';
-import { acquireLock } from '../lab/state/lock.js';
-import { appendAudit, type AuditEntry } from '../lab/state/audit.js';
+import { BusyError, LabError, PermissionError, UsageError, describeError, type ErrorInfo } from '../lab/errors.js';
+import { acquireLock, describeHolder } from '../lab/state/lock.js';
+import { appendAudit, auditFile, newAuditId, type AuditEntry } from '../lab/state/audit.js';
 import type { Driver, LabRecord, Progress } from '../lab/drivers/types.js';
 import type { Runner } from '../lab/runners/types.js';
 import type { Topology } from '../lab/topology/schema.js';
@@ -43,6 +43,16 @@ export interface Outcome {
   /** What the audit log recorded: lets a surface tell a refusal (denied/busy) from a failure. */
   status?: AuditEntry['outcome'];
   durationMs: number;
+  /** The outcome could not be audited (full disk…): one line a surface shows as a warning. */
+  auditError?: string;
+}
+
+/** The audit log cannot take the `started` line: the command is refused before it runs. */
+export class AuditWriteError extends LabError {}
+
+function auditFailure(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return `${auditFile()}: ${e.code ? `${e.code} ` : ''}${(e.message ?? String(err)).replace(/^\w+: /, '').split('\n')[0]}`;
 }
 
 /** Per-call options; `caller` overrides the session's (one bot session serves many users). */
@@ -60,6 +70,9 @@ export class Session {
   readonly topologyFile: string;
   private runnerPromise?: Promise<Runner>;
   private fileTopology?: Topology;
+  /** Aborted by cancelAll(): SIGTERM/SIGHUP cancel what runs (it rolls back, audits `cancelled`). */
+  private readonly shutdown = new AbortController();
+  private readonly inflight = new Set<Promise<Outcome>>();
 
   constructor(readonly options: SessionOptions) {
     this.lab = options.lab ?? process.env.BGP_LAB_NAME ?? DEFAULT_LAB;
@@ -103,17 +116,38 @@ export class Session {
     return readLabRecord(await this.runner(), this.lab);
   }
 
+  /** Cancels every command of this session, now and later (the process is going away). */
+  cancelAll(): void {
+    this.shutdown.abort();
+  }
+
+  /** Resolves once every command of this session has finished (rolled back, audited). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+  }
+
   async close(): Promise<void> {
     if (this.runnerPromise) await (await this.runnerPromise).close();
     this.runnerPromise = undefined;
   }
 
   /** Parses and runs one command line; never throws. */
-  async run(input: string | string[], opts: RunOptions = {}): Promise<Outcome> {
-    const caller = opts.caller ?? this.options.caller;
+  run(input: string | string[], opts: RunOptions = {}): Promise<Outcome> {
+    const p = this.runOne(input, opts);
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+    return p;
+  }
+
+  private async runOne(input: string | string[], runOpts: RunOptions): Promise<Outcome> {
+    const caller = runOpts.caller ?? this.options.caller;
     const started = performance.now();
+    // Per call (listeners of its spawns go with it), and aborted by cancelAll() too.
+    const signal = AbortSignal.any([runOpts.signal ?? new AbortController().signal, this.shutdown.signal]);
     // Every spawn of a command listens on its signal: dozens at once is expected, not a leak.
-    if (opts.signal) setMaxListeners(0, opts.signal);
+    setMaxListeners(0, signal);
+    const opts: RunOptions = { ...runOpts, signal };
+    const audit: { id?: string } = {};
     let call: ParsedCall | undefined;
     let line = Array.isArray(input) ? input.join(' ') : input;
     let result: unknown;
@@ -125,7 +159,7 @@ export class Session {
       if (call.help) {
         call = parseWords(['help', call.spec.name], commands);
       }
-      result = await this.invoke(call, { ...opts, caller });
+      result = await this.invoke(call, { ...opts, caller }, audit);
       if (isFailedVerdict(result)) outcome = 'failed';
     } catch (err) {
       error = describeError(err);
@@ -139,24 +173,31 @@ export class Session {
     }
     const durationMs = performance.now() - started;
     const exitCode: 0 | 1 | 2 = error ? error.exitCode : outcome === 'failed' ? 1 : 0;
+    let auditError: string | undefined;
     if (call?.spec.name !== 'help' || error) {
-      appendAudit({
-        at: new Date().toISOString(),
-        lab: this.lab,
-        surface: caller.surface,
-        user: caller.user,
-        channel: caller.channel,
-        command: call?.spec.name ?? line.split(/\s+/)[0] ?? '',
-        line,
-        outcome,
-        message: error?.message,
-        durationMs: Math.round(durationMs),
-      });
+      try {
+        appendAudit({
+          at: new Date().toISOString(),
+          id: audit.id,
+          lab: this.lab,
+          surface: caller.surface,
+          user: caller.user,
+          channel: caller.channel,
+          command: call?.spec.name ?? line.split(/\s+/)[0] ?? '',
+          line,
+          outcome,
+          message: error?.message,
+          durationMs: Math.round(durationMs),
+        });
+      } catch (err) {
+        // Refused already when it was the `started` line; otherwise said once, never thrown.
+        if (!error?.message.startsWith('cannot write the audit log')) auditError = `the audit log could not be written (${auditFailure(err)})`;
+      }
     }
-    return { ok: !error && outcome === 'ok', exitCode, line, command: call?.spec.name, call, result, error, status: outcome, durationMs };
+    return { ok: !error && outcome === 'ok', exitCode, line, command: call?.spec.name, call, result, error, status: outcome, durationMs, auditError };
   }
 
-  private async invoke(call: ParsedCall, opts: RunOptions & { caller: Caller }): Promise<unknown> {
+  private async invoke(call: ParsedCall, opts: RunOptions & { caller: Caller }, audit: { id?: string }): Promise<unknown> {
     const spec = call.spec as CommandSpec;
     const caller = opts.caller;
     const needed = spec.permissionFor?.(call.args as never) ?? spec.permission;
@@ -167,11 +208,23 @@ export class Session {
       );
     }
     (await import('./surface-paths.js')).checkSurfacePaths(spec, call.args, caller);
-    const release = spec.mutating
-      ? acquireLock(this.lab, { command: call.line, owner: caller.user, surface: caller.surface })
+    const held = spec.mutating
+      ? await acquireLock(this.lab, { command: call.line, owner: caller.user, surface: caller.surface }, { force: spec.breaksLock?.(call.args as never) })
       : undefined;
     try {
-      const ctx = await this.context(opts, spec.offline);
+      if (spec.mutating) {
+        // Before it runs: a crash from here on leaves a `started` line with no outcome, and a
+        // log that cannot take it (full disk) refuses the command rather than run it unaudited.
+        const id = newAuditId();
+        try {
+          appendAudit({ at: new Date().toISOString(), id, lab: this.lab, surface: caller.surface, user: caller.user, channel: caller.channel, command: spec.name, line: call.line, outcome: 'started', durationMs: 0 });
+        } catch (err) {
+          throw new AuditWriteError(`cannot write the audit log (${auditFailure(err)}): \`${call.line}\` was not run`, { hint: 'free space there (or point BGP_LAB_AUDIT_LOG elsewhere), then run it again' });
+        }
+        audit.id = id;
+      }
+      opts.signal?.throwIfAborted();
+      const ctx = await this.context(opts, spec.offline, held?.broke ? describeHolder(held.broke) : undefined);
       const startedAt = new Date().toISOString();
       const result = await spec.handler(call.args as never, ctx);
       if (spec.drillAction) {
@@ -181,7 +234,7 @@ export class Session {
       }
       return result;
     } finally {
-      release?.();
+      await held?.release();
     }
   }
 
@@ -196,7 +249,7 @@ export class Session {
     return { result: (await spec.handler(spec.args.parse(args) as never, context)) as T, context };
   }
 
-  async context(opts: RunOptions = {}, offline = false): Promise<CommandContext> {
+  async context(opts: RunOptions = {}, offline = false, brokeLock?: string): Promise<CommandContext> {
     const record = offline ? undefined : await this.record().catch(() => undefined);
     const session = this;
     return {
@@ -209,6 +262,7 @@ export class Session {
       signal: opts.signal ?? unlimited(new AbortController().signal),
       progress: opts.progress ?? (() => {}),
       host: this.options.host,
+      brokeLock,
       driver: (preferred) => session.driver(preferred),
     };
   }

@@ -190,6 +190,8 @@ export interface DownResult {
   labs: string[];
   removed: string[];
   durationMs: number;
+  /** `down --force` broke a live holder's lock: whose it was (command, user, surface, pid, since). */
+  brokeLock?: string;
 }
 
 export interface InterfaceRow {

@@ -41,6 +41,8 @@ export interface CommandContext {
   driver(preferred?: 'embedded' | 'kind'): Promise<Driver>;
   /** Options of the surface that the command may need (e.g. --host). */
   host?: string;
+  /** `down --force`: whose lock it broke, one line (the command says so in its result). */
+  brokeLock?: string;
 }
 
 export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {
@@ -59,6 +61,8 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {
   permissionFor?(args: z.infer<S>): Permission;
   /** Mutating commands take the lab lock; read commands never wait for it. */
   mutating?: boolean;
+  /** Breaks a live holder's lock instead of answering busy (`down --force`, admin only). */
+  breaksLock?(args: z.infer<S>): boolean;
   /** Needs no lab (help, topo, render): the lab record is not read. */
   offline?: boolean;
   /** Long-running: surfaces show progress and Slack answers with one updated message. */

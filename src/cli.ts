@@ -1,7 +1,9 @@
 // One-shot CLI: bgp-lab [--lab NAME] [--topology FILE] [--host user@host] [--json] <command> [args]
 // Global options first, then a command line in the shared grammar. --json prints only the
 // result object on stdout; progress and logs go to stderr. Exit: 0 ok, 1 failure, 2 bad input.
+import { userInfo } from 'node:os';
 import { Session, type LabTarget, type SessionOptions } from '../commands/execute.js';
+import { loadEnvFile } from '../lab/env-file.js';
 import { UsageError, describeError } from '../lab/errors.js';
 import { outputWidth, renderText, renderErrorText } from './render/text.js';
 import { progressPrinter } from './render/progress.js';
@@ -53,15 +55,56 @@ export function sessionOptions(global: GlobalOptions, surface: 'cli' | 'repl'): 
     identity: global.identity,
     knownHosts: global.knownHosts,
     acceptNewHostKey: global.acceptNewHostKey,
-    caller: { surface, user: process.env.SUDO_USER ?? process.env.USER ?? 'local', channel: 'terminal', level: 'admin' },
+    caller: { surface, user: terminalUser(), channel: 'terminal', level: 'admin' },
   };
 }
 
+/** Who is at the terminal: the person sudo names, else the login of our uid (never $USER: anyone sets it). */
+export function terminalUser(): string {
+  if (process.env.SUDO_USER) return process.env.SUDO_USER;
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+
+/**
+ * SIGINT, SIGTERM and SIGHUP all cancel what runs: it rolls back and is audited `cancelled`
+ * (a closed terminal or a `kill` must not leave a half-built lab). A second signal exits now.
+ */
+export function cancelOnSignals(cancel: () => void, say: (line: string) => void = (l) => process.stderr.write(l)): () => void {
+  let received = 0;
+  const handlers = Object.entries(SIGNALS).map(([name, no]) => {
+    const h = () => {
+      if (++received > 1) process.exit(128 + no);
+      say(`\ncancelling (${name})… (again to force)\n`);
+      cancel();
+    };
+    process.on(name, h);
+    return [name, h] as const;
+  });
+  return () => handlers.forEach(([name, h]) => process.off(name, h));
+}
+
 export async function main(argv: string[]): Promise<void> {
+  try {
+    await mainInner(argv);
+  } catch (err) {
+    // One line, never a stack trace.
+    process.stderr.write(renderErrorText(describeError(err)) + '\n');
+    process.exitCode = describeError(err).exitCode;
+  }
+}
+
+async function mainInner(argv: string[]): Promise<void> {
   // `bgp-lab up | head -1` closes our stdout early: a lab half made because a write failed is
-  // worse than output nobody reads, so EPIPE is ignored and the command finishes.
+  // worse than output nobody reads, so EPIPE (and EIO) is ignored and the command finishes.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
+    // EIO: the terminal went away (SIGHUP follows): the rollback must still finish.
+    if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
   });
   let parsed: ReturnType<typeof parseGlobal>;
   try {
@@ -71,6 +114,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const { global, rest } = parsed;
+  // The bot's .env, read as the bot reads it: one state dir (lock, audit) for every surface.
+  loadEnvFile();
   if (rest[0] === 'repl' || (rest.length === 0 && process.stdin.isTTY && !global.json)) {
     const { startRepl } = await import('./repl/start.js');
     return startRepl(global, rest.slice(1));
@@ -92,15 +137,11 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(renderErrorText(e) + '\n');
     process.exit(e.exitCode);
   }
-  const controller = new AbortController();
-  let interrupted = 0;
-  process.on('SIGINT', () => {
-    if (++interrupted > 1) process.exit(130);
-    process.stderr.write('\ncancelling… (Ctrl-C again to force)\n');
-    controller.abort();
-  });
-  const outcome = await session.run(rest, { signal: controller.signal, progress: progressPrinter(process.stderr) });
+  const stopListening = cancelOnSignals(() => session.cancelAll());
+  const outcome = await session.run(rest, { progress: progressPrinter(process.stderr) });
+  stopListening();
   await session.close().catch(() => {});
+  if (outcome.auditError) process.stderr.write(`warning: ${outcome.auditError}\n`);
   if (outcome.error) {
     if (global.json) process.stdout.write(JSON.stringify({ error: outcome.error }, null, 2) + '\n');
     process.stderr.write(renderErrorText(outcome.error) + '\n');

@@ -1,11 +1,16 @@
 // The drill's witness: pod-to-pod pings across racks, several per second, left running as
 // detached processes inside the pod namespaces so they outlive the CLI between commands
 // (and die with the namespaces on `down`). Their timestamped output gives loss windows.
+// Their pid files are named before any starts (planProber), and `drill start` records the
+// plan before it starts one: a start killed half-way leaves pings `drill end` finds and stops.
 import type { EmbeddedDriver } from '../drivers/embedded/index.js';
 import type { Topology } from '../topology/schema.js';
 import type { DrillState } from '../state/drill-state.js';
 import { podsOf } from '../topology/model.js';
-import { startDetached, stopDetached } from '../drivers/embedded/ops.js';
+import { runOk } from '../runners/local.js';
+import { labDir } from '../drivers/index.js';
+import { nsName } from '../drivers/embedded/names.js';
+import { stopDetached } from '../drivers/embedded/ops.js';
 
 export const PROBE_INTERVAL_MS = 100;
 
@@ -24,23 +29,47 @@ export interface ProberReport {
   windows: LossWindow[];
 }
 
-/** Pods of the first rack ping pods of the last one: every flow crosses the spines. */
-export async function startProber(d: EmbeddedDriver, topo: Topology, podsPerNode: number): Promise<NonNullable<DrillState['prober']>> {
+type Prober = NonNullable<DrillState['prober']>;
+
+function proberDir(d: EmbeddedDriver): string {
+  return `${labDir(d.lab)}/drill`;
+}
+
+/** Pods of the first rack ping pods of the last one: every flow crosses the spines. Nothing starts. */
+export function planProber(d: EmbeddedDriver, topo: Topology, podsPerNode: number): Prober {
   const pods = podsOf(topo, podsPerNode);
   const rackOf = (node: string) => topo.cluster.nodes.find((n) => n.name === node)!.rack;
   const first = pods.filter((p) => rackOf(p.node) === topo.racks[0]!.name).slice(0, 2);
   const last = pods.filter((p) => rackOf(p.node) === topo.racks.at(-1)!.name).slice(0, 2);
-  const flows: NonNullable<DrillState['prober']>['flows'] = [];
+  const dir = proberDir(d);
+  const flows: Prober['flows'] = [];
   for (const a of first)
     for (const b of last) {
-      const f = await startDetached(d, a.name, `prober-${a.name}-${b.name}`, ['/usr/bin/ping', '-n', '-i', String(PROBE_INTERVAL_MS / 1000), '-D', '-O', '-W', '1', b.ip]);
-      flows.push({ from: a.name, to: b.name, toIp: b.ip, ...f });
+      const name = `prober-${a.name}-${b.name}`;
+      flows.push({ from: a.name, to: b.name, toIp: b.ip, pidFile: `${dir}/${name}.pid`, logFile: `${dir}/${name}.log` });
     }
   return { flows, intervalMs: PROBE_INTERVAL_MS };
 }
 
+/** Starts the planned pings (start-stop-daemon writes each pid file itself, before ping runs). */
+export async function startProber(d: EmbeddedDriver, prober: Prober): Promise<void> {
+  await runOk(d.runner, ['mkdir', '-p', '--', proberDir(d)]);
+  for (const f of prober.flows) {
+    await d.runner.run(['rm', '-f', '--', f.logFile]); // --output appends: a new run starts a new log
+    await runOk(d.runner, [
+      'ip', 'netns', 'exec', nsName(d.lab, f.from), 'start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile',
+      '--pidfile', f.pidFile, '--output', f.logFile, '--exec', '/usr/bin/ping', '--',
+      '-n', '-i', String(PROBE_INTERVAL_MS / 1000), '-D', '-O', '-W', '1', f.toIp,
+    ]);
+  }
+}
+
+/** Stops the recorded flows and every other detached process of the drill (pid files in its dir: a flapper too). */
 export async function stopProber(d: EmbeddedDriver, prober: DrillState['prober']): Promise<void> {
-  await Promise.all((prober?.flows ?? []).map((f) => stopDetached(d, f.pidFile)));
+  const ls = await d.runner.run(['ls', '-1', '--', proberDir(d)]);
+  const found = ls.exitCode === 0 ? ls.stdout.split('\n').filter((n) => /\.pid$/.test(n)).map((n) => `${proberDir(d)}/${n}`) : [];
+  const pidFiles = new Set([...(prober?.flows ?? []).map((f) => f.pidFile), ...found]);
+  await Promise.all([...pidFiles].map((f) => stopDetached(d, f)));
 }
 
 /** `[ts] 64 bytes from …: icmp_seq=N` is an answer; any other line naming a seq is a loss. */

@@ -10,7 +10,8 @@ import { embeddedOnly, requireRecord, restartRouter } from '../drivers/embedded/
 import { appendScore, clearDrill, readDrill, updateDrill, writeDrill, type DrillState } from '../state/drill-state.js';
 import { findScenario, pickScenario } from './index.js';
 import { leafSignature, leavesLastChange, snapshot, waitBaseline, waitSettled } from './baseline.js';
-import { readProber, startProber, stopProber } from './prober.js';
+import { planProber, readProber, startProber, stopProber } from './prober.js';
+import { identityOf, liveness } from '../state/identity.js';
 import { rejectedRouters, restoreLab } from './restore.js';
 import { buildTimeline, trafficBackAfterFix } from './timeline.js';
 
@@ -19,10 +20,29 @@ export function drillCtx(driver: Driver, lab: string): DrillCtx {
   return { d, lab, record: () => requireRecord(d) };
 }
 
-export async function requireDrill(lab: string): Promise<DrillState> {
+export async function requireDrill(lab: string, opts: { started?: boolean } = {}): Promise<DrillState> {
   const s = await readDrill(lab);
   if (!s) throw new UsageError(`no drill is running on lab ${lab}`, 'start one with `drill start <scenario>` or `drill start --random`');
+  if (opts.started && drillPhase(s) !== 'running') {
+    const why = startInterrupted(s) ? 'its `drill start` was interrupted' : 'it is still starting';
+    throw new UsageError(`the drill on lab ${lab} is not running: ${why}`, startInterrupted(s) ? '`drill end` restores the lab (scored aborted)' : 'wait for `drill start` to finish');
+  }
   return s;
+}
+
+/** Files from before the journal have no phase: they were running. */
+export function drillPhase(s: DrillState): NonNullable<DrillState['phase']> {
+  return s.phase ?? 'running';
+}
+
+/** A start that stopped before `running` and whose process is gone (killed, crashed, host rebooted). */
+export function startInterrupted(s: DrillState): boolean {
+  return drillPhase(s) !== 'running' && liveness(s.starter) !== 'alive';
+}
+
+/** The fault may be in the lab: injection began (and the start either finished or died during it). */
+export function faultMayBeInjected(s: DrillState): boolean {
+  return drillPhase(s) !== 'starting' && drillPhase(s) !== 'probing';
 }
 
 export async function startDrill(
@@ -32,6 +52,7 @@ export async function startDrill(
   pick: { id?: string; random?: boolean; seed?: number },
 ): Promise<DrillStartResult> {
   const running = await readDrill(lab);
+  if (running && startInterrupted(running)) throw new UsageError(`the last \`drill start\` on ${lab} (by ${running.startedBy}) was interrupted`, '`drill end` restores the lab and scores it aborted; then start again');
   if (running) throw new UsageError(`drill ${running.hidden ? '(random)' : running.id} is already running on ${lab}, started by ${running.startedBy}`, 'one drill per lab: `drill end` first');
   if (!pick.id && !pick.random) throw new UsageError('`drill start` needs a scenario or --random', 'see `drill list`');
   const seed = pick.random ? pick.seed ?? Math.floor(Math.random() * 2 ** 31) : undefined;
@@ -42,28 +63,40 @@ export async function startDrill(
   const down = baseline.sessions.filter((s) => !s.endsWith(' Established'));
   if (down.length) throw new LabError(`the lab is not converged (${down[0]})`, { hint: 'a drill starts from a healthy lab: `status`, or `up --replace`' });
   const fault = scenario.target(rec.topology);
+  const prober = planProber(ctx.d, rec.topology, rec.podsPerNode);
   const state: DrillState = {
     lab, id: scenario.id, title: scenario.title, startedAt: new Date().toISOString(), startedBy: who.user, surface: who.surface,
     hintsUsed: 0, seed, thread: who.thread, fault, hidden: pick.random || undefined, baseline, baselineTopology: rec.topology, actions: [],
+    phase: 'starting', starter: identityOf(process.pid), prober,
   };
-  // Written before anything is injected: a crash from here on leaves a drill `drill end` restores.
+  // The journal (see DrillPhase): each step is recorded before it begins, so a crash at any
+  // step leaves a state that says what may be in the lab, and `drill end` restores from it.
+  // Intent first, with the prober's pid files named: nothing started yet.
   await writeDrill(state);
   try {
-    const prober = await startProber(ctx.d, rec.topology, rec.podsPerNode);
-    await updateDrill(lab, (d) => void (d.prober = prober));
+    await startProber(ctx.d, prober);
+    await updateDrill(lab, (d) => void (d.phase = 'probing'));
     await new Promise((r) => setTimeout(r, 500)); // a few clean probes before the fault
     const before = await leafSignature(ctx.d, rec.topology);
     const injected = Date.now();
     state.injectedAt = new Date(injected).toISOString();
-    await updateDrill(lab, (d) => void (d.injectedAt = state.injectedAt));
+    await updateDrill(lab, (d) => {
+      d.phase = 'injecting';
+      d.injectedAt = state.injectedAt;
+    });
     const settled = await scenario.inject(ctx, fault);
-    if (settled) {
-      Object.assign(fault, settled);
-      await updateDrill(lab, (d) => void Object.assign(d.fault, settled));
-    }
+    if (settled) Object.assign(fault, settled);
+    await updateDrill(lab, (d) => {
+      d.phase = 'injected';
+      if (settled) Object.assign(d.fault, settled);
+    });
     const settle = await waitSettled(ctx.d, rec.topology, { quietMs: 2000, timeoutMs: 12_000, initial: before });
     state.injectConvergenceMs = settle.lastChange !== undefined ? settle.lastChange - injected : undefined;
-    await updateDrill(lab, (d) => void (d.injectConvergenceMs = state.injectConvergenceMs));
+    await updateDrill(lab, (d) => {
+      d.injectConvergenceMs = state.injectConvergenceMs;
+      d.phase = 'running';
+      delete d.starter;
+    });
     return {
       lab, id: state.hidden ? undefined : scenario.id, title: state.hidden ? undefined : scenario.title, page: scenario.page(fault),
       startedAt: state.startedAt, startedBy: who.user, seed, hintsAvailable: 3, injectConvergenceMs: state.injectConvergenceMs, settled: settle.settled,
@@ -76,7 +109,7 @@ export async function startDrill(
 }
 
 export async function checkDrill(driver: Driver, lab: string, runCheck: () => Promise<CheckResult>, waitMs: number): Promise<DrillCheckResult> {
-  const state = await requireDrill(lab);
+  const state = await requireDrill(lab, { started: true });
   const scenario = findScenario(state.id);
   const ctx = drillCtx(driver, lab);
   const topo = (await ctx.record()).topology;
@@ -113,6 +146,10 @@ export async function endDrill(driver: Driver, lab: string, opts: { abort?: bool
   const state = await requireDrill(lab);
   const scenario = findScenario(state.id);
   const ctx = drillCtx(driver, lab);
+  // A start that never reached `running` (killed, or failed half-way): whatever the scenario's
+  // test says now, nobody solved anything: restore and score it aborted.
+  const unfinished = drillPhase(state) !== 'running';
+  if (unfinished) opts = { ...opts, abort: true };
   // Fixed but never `drill check`ed still counts as resolved: the scenario's own test decides.
   if (!state.resolvedAt && !opts.abort) {
     // A fix run just before `drill end` gets the time to converge a `drill check` would give it
@@ -132,7 +169,9 @@ export async function endDrill(driver: Driver, lab: string, opts: { abort?: bool
   const incident = await readProber(ctx.d, state.prober);
   const restored: string[] = [];
   const restoreAt = Date.now();
-  await scenario.restore(ctx, state.fault).catch((e: Error) => restored.push(`scenario restore failed: ${e.message}`));
+  // A fault never injected is not undone (its restore could itself change the lab).
+  if (faultMayBeInjected(state)) await scenario.restore(ctx, state.fault).catch((e: Error) => restored.push(`scenario restore failed: ${e.message}`));
+  if (unfinished) restored.push(`\`drill start\` had stopped at ${drillPhase(state)}${faultMayBeInjected(state) ? '' : ' (no fault injected)'}: scored aborted`);
   restored.push(...(await restoreLab(ctx.d, state.baselineTopology)));
   const rec = await ctx.record();
   let diff = state.baseline ? await waitBaseline(ctx.d, rec.topology, state.baseline, 30_000) : [];

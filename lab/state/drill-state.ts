@@ -1,9 +1,22 @@
 // The running drill of a lab, if any (one at a time per lab). Kept with the tool's state
 // so every surface (REPL prompt, Slack thread, status) sees the same drill.
-import { appendFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateDir } from '../paths.js';
 import type { Topology } from '../topology/schema.js';
+import { LabError } from '../errors.js';
+import { appendPrivateAsync, stateSubdir, writePrivateAsync } from './dir.js';
+import { flockFile } from './lock.js';
+import type { ProcessIdentity } from './identity.js';
+
+/**
+ * `drill start` is a journal, each step recorded before the next one begins, so a crash at
+ * any step leaves a state that says what was done: `starting` (intent: baseline, fault target
+ * and the prober's pid files, nothing started yet), `probing` (the prober runs), `injecting`
+ * (the fault is being injected: it may be in place), `injected`, `running` (start finished).
+ * `drill end` / `down` of anything but `running` restores and scores it aborted.
+ */
+export type DrillPhase = 'starting' | 'probing' | 'injecting' | 'injected' | 'running';
 
 /** What a converged lab looked like when the drill started: `drill end` must get back to it. */
 export interface Baseline {
@@ -35,6 +48,10 @@ export interface ScoreEntry {
 
 export interface DrillState {
   lab: string;
+  /** Absent in files written before the journal: those were running. */
+  phase?: DrillPhase;
+  /** The process running `drill start` (until `running`): dead means the start was interrupted. */
+  starter?: ProcessIdentity;
   id: string;
   title: string;
   startedAt: string;
@@ -75,11 +92,11 @@ export async function readDrill(lab: string): Promise<DrillState | undefined> {
   }
 }
 
-/** Whole-state write, atomic (temp file + rename): a reader never sees half a file. */
+/** Whole-state write, atomic (temp file + rename): a reader never sees half a file. 0600: it names a --random drill's scenario. */
 export async function writeDrill(state: DrillState): Promise<void> {
-  await mkdir(join(stateDir(), 'drills'), { recursive: true });
+  stateSubdir('drills');
   const tmp = `${file(state.lab)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, JSON.stringify(state, null, 2));
+  await writePrivateAsync(tmp, JSON.stringify(state, null, 2));
   await rename(tmp, file(state.lab));
 }
 
@@ -89,21 +106,13 @@ export async function writeDrill(state: DrillState): Promise<void> {
  * read then write lost the other's change. Returns the updated state, or undefined (no drill).
  */
 export async function updateDrill(lab: string, mutate: (s: DrillState) => void): Promise<DrillState | undefined> {
-  await mkdir(join(stateDir(), 'drills'), { recursive: true });
-  const lock = `${file(lab)}.lock`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await (await open(lock, 'wx')).close();
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      // A holder that died mid-update leaves its lock behind: older than any update takes, it is stale.
-      const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
-      if (age > 5_000 || Date.now() > deadline) await rm(lock, { force: true });
-      else await new Promise((r) => setTimeout(r, 5));
-    }
-  }
+  stateSubdir('drills');
+  // An flock (see lock.ts): a holder that dies mid-update frees it at once, and two waiters
+  // never both decide it is stale and both go ahead.
+  const path = `${file(lab)}.lock`;
+  await appendPrivateAsync(path, '').catch(() => {}); // 0600, before flock creates it 0644
+  const lock = await flockFile(path, 10_000);
+  if (!lock) throw new LabError(`the drill state of lab ${lab} stayed locked for 10 s`, { hint: 'run the command again' });
   try {
     const d = await readDrill(lab);
     if (!d) return undefined;
@@ -111,7 +120,7 @@ export async function updateDrill(lab: string, mutate: (s: DrillState) => void):
     await writeDrill(d);
     return d;
   } finally {
-    await rm(lock, { force: true });
+    await lock.release();
   }
 }
 
@@ -129,8 +138,8 @@ function scoresFile(): string {
 }
 
 export async function appendScore(e: ScoreEntry): Promise<void> {
-  await mkdir(join(stateDir(), 'drills'), { recursive: true });
-  await appendFile(scoresFile(), JSON.stringify(e) + '\n');
+  stateSubdir('drills');
+  await appendPrivateAsync(scoresFile(), JSON.stringify(e) + '\n');
 }
 
 export async function readScores(): Promise<ScoreEntry[]> {

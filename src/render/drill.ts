@@ -36,6 +36,13 @@ export function proberLines(p: ProberReport | undefined): Line[] {
 
 export function drillStatusText(r: DrillStatusResult, o: TextOptions): string {
   if (!r.running) return linesToText([[seg(`no drill running on ${r.lab}`, { dim: true })]], o);
+  if (r.phase && r.phase !== 'running') {
+    const fault = r.faultInjected === 'no' ? 'no fault was injected' : 'the fault may be partly injected';
+    return linesToText([
+      [seg(`drill ${r.id ?? '(random)'}`, { bold: true }), seg(r.interrupted ? ` — \`drill start\` was interrupted at ${r.phase}: ${fault}` : ` — starting (${r.phase})`, { color: r.interrupted ? 'red' : 'yellow' })],
+      ...(r.interrupted ? [[seg('`drill end` restores the lab (scored aborted)', { dim: true })]] : []),
+    ], o);
+  }
   const lines: Line[] = [
     [seg(`drill ${r.id ?? '(random)'}`, { bold: true }), seg(` — ${ms(r.elapsedMs)} since injection, ${r.hintsUsed} hints used${r.resolved ? ', resolved' : ''}`)],
     [seg(r.page ?? '')],

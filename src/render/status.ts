@@ -65,8 +65,10 @@ export function upLines(r: UpResult): Line[] {
 }
 
 export function downLines(r: DownResult): Line[] {
-  if (!r.labs.length) return [[seg('no lab to remove', { dim: true })]];
+  const broke: Line[] = r.brokeLock ? [[seg('! ', { color: 'yellow' }), seg(`broke the lock held by ${r.brokeLock}`)]] : [];
+  if (!r.labs.length) return [...broke, [seg('no lab to remove', { dim: true })]];
   return [
+    ...broke,
     [seg('✓ ', { color: 'green' }), seg(`removed lab${r.labs.length > 1 ? 's' : ''} ${r.labs.join(', ')}`, { bold: true }), seg(` in ${ms(r.durationMs)}`, { dim: true })],
     ...(r.removed.length ? [[seg(`  ${r.removed.join(', ')}`, { dim: true })]] : []),
   ];

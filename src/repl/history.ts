@@ -1,7 +1,8 @@
 // Command history persisted in stateDir()/history, one line per entry, newest last.
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stateDir } from '../../lab/paths.js';
+import { appendPrivate } from '../../lab/state/dir.js';
 
 const KEEP = 1000;
 
@@ -22,8 +23,8 @@ export class History {
     if (!l || this.entries.at(-1) === l) return;
     this.entries.push(l);
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, `${l.replace(/\n/g, ' ')}\n`);
+      // What was typed can name hosts and users: the owner's alone (0600 in a 0700 dir).
+      appendPrivate(this.file, `${l.replace(/\n/g, ' ')}\n`);
     } catch {
       // History is a convenience: a read-only state dir must not break the REPL.
     }

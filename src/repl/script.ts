@@ -2,7 +2,7 @@
 // errors on stderr, exit code of the last failing command. Blank lines and # comments skip.
 import { createInterface } from 'node:readline';
 import type { GlobalOptions } from '../cli.js';
-import { sessionOptions } from '../cli.js';
+import { cancelOnSignals, sessionOptions } from '../cli.js';
 import { Session } from '../../commands/execute.js';
 import { outputWidth, renderErrorText, renderText } from '../render/text.js';
 import { progressPrinter } from '../render/progress.js';
@@ -10,8 +10,11 @@ import { progressPrinter } from '../render/progress.js';
 export async function runScript(global: GlobalOptions, input: NodeJS.ReadableStream = process.stdin): Promise<void> {
   const session = new Session(sessionOptions(global, 'repl'));
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  // SIGINT, SIGTERM, SIGHUP: the running line is cancelled (rolled back, audited), no more run.
+  const stopSignals = cancelOnSignals(() => {
+    controller.abort();
+    session.cancelAll();
+  });
   let exitCode = 0;
   const out = process.stdout;
   const opts = { color: global.color ?? false, width: outputWidth(out) };
@@ -26,9 +29,10 @@ export async function runScript(global: GlobalOptions, input: NodeJS.ReadableStr
       if (text) out.write(`${text}\n`);
     }
     if (o.error) process.stderr.write(`${renderErrorText(o.error)}\n`);
+    if (o.auditError) process.stderr.write(`warning: ${o.auditError}\n`);
     if (o.exitCode) exitCode = o.exitCode;
   }
-  process.off('SIGINT', onSigint);
+  stopSignals();
   await session.close().catch(() => {});
   process.exitCode = exitCode;
 }

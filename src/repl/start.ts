@@ -1,7 +1,7 @@
 // `bgp-lab repl [--up]` (and bare `bgp-lab` on a terminal): one Session for the REPL's life.
 import React from 'react';
 import type { GlobalOptions } from '../cli.js';
-import { sessionOptions } from '../cli.js';
+import { cancelOnSignals, sessionOptions } from '../cli.js';
 import { UsageError } from '../../lab/errors.js';
 import type { StatusResult } from '../../commands/results.js';
 import { DEFAULT_LAB, Session } from '../../commands/execute.js';
@@ -27,11 +27,21 @@ export async function startRepl(global: GlobalOptions, args: string[]): Promise<
   for (const [k, v] of Object.entries(ci)) if (v !== undefined) process.env[k] = v;
   const session = new Session(sessionOptions(global, 'repl'));
   let last: StatusResult | undefined;
+  // SIGTERM/SIGHUP (terminal closed, `kill`): what runs is cancelled and rolled back, then we go.
+  // Ctrl-C stays the REPL's own key (cancel the command, keep the prompt): Ink reads it as input.
+  const stopSignals = cancelOnSignals(() => {
+    session.cancelAll();
+    void session.idle().then(() => {
+      app.unmount();
+      process.exit(130);
+    });
+  }, () => {});
   const app = render(
     React.createElement(App, { session, specs: commands, history: new History(), up: args.includes('--up'), onExit: (s: StatusResult | undefined) => (last = s) }),
     { exitOnCtrlC: false },
   );
   await app.waitUntilExit();
+  stopSignals();
   await session.close().catch(() => {});
   const down = `bgp-lab${session.lab === DEFAULT_LAB ? '' : ` --lab ${session.lab}`} down`;
   process.stdout.write(

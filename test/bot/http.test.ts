@@ -113,7 +113,7 @@ describe('slack bot over HTTP', () => {
   });
 
   it('says busy (who, what, how long ago) when another surface holds the lab', async () => {
-    const release = acquireLock(LAB, { command: 'up --replace', owner: 'alice', surface: 'cli' });
+    const held = await acquireLock(LAB, { command: 'up --replace', owner: 'alice', surface: 'cli' });
     try {
       const before = slack.calls.length;
       await slash('up', { user: 'UOPER' });
@@ -122,7 +122,7 @@ describe('slack bot over HTTP', () => {
       expect(text).toMatch(/busy: `up --replace` by alice \(cli\), started \d+ s ago/);
       expect(audit().at(-1)).toMatchObject({ user: 'UOPER', command: 'up', outcome: 'busy' });
     } finally {
-      release();
+      await held.release();
     }
   });
 
