@@ -64,7 +64,8 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
 
   if (!channelAllowed(bot.config, origin.channel)) {
     const message = `bgp-lab does not take commands in <#${origin.channel}>`;
-    appendAudit({
+    // A refusal is still answered when the audit log cannot take it (full disk): logged, not thrown.
+    tryAppendAudit(bot, {
       at: new Date().toISOString(),
       lab: bot.session.lab,
       surface: 'slack',
@@ -126,6 +127,14 @@ async function runAndAnswer(
   if (msg.attachment) await out.attach(ts, msg.attachment);
   if (!live?.ts) await rememberDrillThread?.(bot.session.lab, origin.channel, origin.threadTs ?? ts);
   return outcome;
+}
+
+function tryAppendAudit(bot: BotContext, entry: Parameters<typeof appendAudit>[0]): void {
+  try {
+    appendAudit(entry);
+  } catch (err) {
+    bot.log(`slack: the audit log could not be written: ${(err as Error).message}`);
+  }
 }
 
 /** Who ran what, under an answer the channel sees: in a shared lab everyone can tell. */
