@@ -121,7 +121,9 @@ export default defineCommand({
       const p = plans[i]!;
       return (r.paths ?? [{ src: p.from.ip, dst: p.to.ip, sent: r.sent!, received: r.received! }])
         .filter((f) => f.received < f.sent)
-        .map((f) => ({ i, attempt: 1, answered: false, flow: f, retry: () => ping(driver, p.from, p.to, { size: args.size, src: embedded ? f.src : undefined, dst: f.dst, tos: embedded ? tos : undefined, signal: ctx.signal }) }));
+        // The pods' own flow is retried without -I: bound to an address, ping does not print the kernel's send error.
+        .sort((x, y) => Number(y.src === p.from.ip) - Number(x.src === p.from.ip))
+        .map((f) => ({ i, attempt: 1, answered: false, flow: f, retry: () => ping(driver, p.from, p.to, { size: args.size, src: embedded && f.src !== p.from.ip ? f.src : undefined, dst: f.dst, tos: embedded ? tos : undefined, signal: ctx.signal }) }));
     });
     const localErrors = new Map<number, string>();
     while (lossy.some((l) => !l.answered) && !ctx.signal.aborted) {

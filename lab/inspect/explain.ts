@@ -63,12 +63,15 @@ export async function explainFailures(driver: Driver, topo: Topology, plans: Pai
       r.diagnosis = await (await diagnoser()).explain(a, b);
       continue;
     }
-    // A path MTU learned from the fabric's frag-needed is the fabric's doing: the path is named below.
-    const learned = Number(/mtu=(\d+)/.exec(r.localError ?? '')?.[1]) < POD_MTU;
-    if (r.localError && !learned) {
-      r.diagnosis = localExplanation(r.from, r.localError, opts.size);
+    // The pod's own kernel first: its eth0 MTU, its own route to the destination.
+    const local = await podRefuses(driver, a.name, b.ip, opts.size);
+    if (local) {
+      r.localError ??= local;
+      r.diagnosis = localExplanation(r.from, local, opts.size);
       continue;
     }
+    // A path MTU learned from the fabric's frag-needed is the fabric's doing: the path is named below.
+    const learned = Number(/mtu=(\d+)/.exec(r.localError ?? '')?.[1]) < POD_MTU;
     const probes = r.paths ?? [];
     const lostFlows = probes.filter((x) => x.received < x.sent);
     const facts = drift.filter((d) => d.iface && onPath.get(i)?.includes(`${d.device} ${d.iface}`));
@@ -90,15 +93,13 @@ export async function explainFailures(driver: Driver, topo: Topology, plans: Pai
     const others = passing > 0 && vias.length ? ` (${passing} other path${passing > 1 ? 's' : ''} clean)` : '';
     const pmtu = learned ? ` (${r.from} learned a path MTU of ${/mtu=(\d+)/.exec(r.localError!)![1]} from a router's frag-needed)` : '';
     const retried = r.attempts ? '; every lost path answered a retry: it loses packets, it is not cut' : '';
-    if (vias.length) {
-      r.diagnosis = `${vias.join(' and ')}: ${symptom}${others}${pmtu}${facts.length ? ` — ${facts.map(factLine).join('; ')}` : ''}${retried}`;
-      continue;
-    }
-    if (facts.length) {
-      r.diagnosis = `${facts.map(factLine).join('; ')} — ${symptom}${r.received ? '' : `; ${await (await diagnoser()).explain(a, b)}`}`;
-      continue;
-    }
-    r.diagnosis = r.received ? `${symptom}${others}${retried}` : await (await diagnoser()).explain(a, b);
+    // The source leaf has no route for some lost flow: the routing walk says which hop and session.
+    const unrouted = probes.some((x, k) => x.received < x.sent && p.flows[k] && !p.flows[k]!.fwd);
+    const walk = unrouted || (!vias.length && !r.received) ? await (await diagnoser()).explain(a, b) : undefined;
+    const factText = facts.map(factLine).join('; ');
+    if (vias.length && !unrouted) r.diagnosis = `${vias.join(' and ')}: ${symptom}${others}${pmtu}${facts.length ? ` — ${factText}` : ''}${retried}`;
+    else if (facts.length) r.diagnosis = `${factText} — ${symptom}${walk ? `; ${walk}` : ''}`;
+    else r.diagnosis = walk ?? `${symptom}${others}${retried}`;
   }
 }
 
@@ -110,6 +111,15 @@ function localExplanation(pod: string, err: string, size?: number): string {
       ? `${pod} could not send it: ${err} — ${size ? `${size} bytes of payload + 28 of headers exceed` : 'the packet exceeds'} the pod's own eth0 MTU (${mtu}); it never left the pod`
       : `${pod} could not send it: ${err} — the path MTU the pod learned is ${mtu}: a hop on the path has a smaller MTU`;
   }
-  if (/unreachable|no route/i.test(err)) return `${pod} has no route to the destination in its own table: ${err}`;
+  if (/unreachable|no route/i.test(err)) return `${pod} has no route to the destination in its own routing table (${err}): nothing left the pod`;
   return `${pod} could not send it: ${err}`;
+}
+
+/** What the source pod's kernel says before any packet leaves: `message too long, mtu=N` or its route error. */
+async function podRefuses(driver: Driver, pod: string, dst: string, size?: number): Promise<string | undefined> {
+  const [link, route] = await Promise.all([driver.exec(pod, ['ip', '-j', 'link', 'show', 'dev', 'eth0']), driver.exec(pod, ['ip', 'route', 'get', dst])]);
+  if (route.exitCode !== 0) return `no route: ${(route.stderr || route.stdout).trim().split('\n')[0]}`;
+  const mtu = (JSON.parse(link.stdout || '[{}]') as { mtu?: number }[])[0]?.mtu;
+  if (size && mtu && size + 28 > mtu) return `local error: message too long, mtu=${mtu}`;
+  return undefined;
 }
