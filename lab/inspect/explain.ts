@@ -23,7 +23,11 @@ export async function explainFailures(driver: Driver, topo: Topology, plans: Pai
     onPath.set(i, [...new Set((lost.length ? lost : [undefined]).flatMap((f) => interfacesOnPath(topo, p.from, p.to, f)))]);
   }
   const devices = [...new Set([...onPath.values()].flat().map((x) => x.split(' ')[0]!))];
-  const drift = devices.length ? await readDrift(driver, topo, devices, opts.signal).catch(() => [] as Drift[]) : [];
+  const [drift, locals] = await Promise.all([
+    devices.length ? readDrift(driver, topo, devices, opts.signal).catch(() => [] as Drift[]) : ([] as Drift[]),
+    // The pod's own kernel first: its eth0 MTU, its own route to the destination.
+    Promise.all(failed.map(([r]) => (r.kind === 'ping' ? podRefuses(driver, r.from, r.toIp, opts.size) : undefined))),
+  ]);
   // Admin down first, then MTU, then drops, then a missing carrier (the far end's doing).
   const rank: Record<Drift['kind'], number> = { 'admin-down': 0, mtu: 1, drop: 2, 'no-carrier': 3 };
   drift.sort((a, b) => rank[a.kind] - rank[b.kind]);
@@ -63,8 +67,7 @@ export async function explainFailures(driver: Driver, topo: Topology, plans: Pai
       r.diagnosis = await (await diagnoser()).explain(a, b);
       continue;
     }
-    // The pod's own kernel first: its eth0 MTU, its own route to the destination.
-    const local = await podRefuses(driver, a.name, b.ip, opts.size);
+    const local = locals[failed.findIndex(([, j]) => j === i)];
     if (local) {
       r.localError ??= local;
       r.diagnosis = localExplanation(r.from, local, opts.size);
@@ -97,7 +100,9 @@ export async function explainFailures(driver: Driver, topo: Topology, plans: Pai
     const unrouted = probes.some((x, k) => x.received < x.sent && p.flows[k] && !p.flows[k]!.fwd);
     const walk = unrouted || (!vias.length && !r.received) ? await (await diagnoser()).explain(a, b) : undefined;
     const factText = facts.map(factLine).join('; ');
-    if (vias.length && !unrouted) r.diagnosis = `${vias.join(' and ')}: ${symptom}${others}${pmtu}${facts.length ? ` — ${factText}` : ''}${retried}`;
+    // An admin-down interface on the path cuts it whatever the hashing: named before anything else.
+    if (facts[0]?.kind === 'admin-down') r.diagnosis = `${factText} — ${vias.length && !unrouted ? `${vias.join(' and ')}: ` : ''}${symptom}${walk ? `; ${walk}` : ''}`;
+    else if (vias.length && !unrouted) r.diagnosis = `${vias.join(' and ')}: ${symptom}${others}${pmtu}${facts.length ? ` — ${factText}` : ''}${retried}`;
     else if (facts.length) r.diagnosis = `${factText} — ${symptom}${walk ? `; ${walk}` : ''}`;
     else r.diagnosis = walk ?? `${symptom}${others}${retried}`;
   }
