@@ -193,7 +193,7 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
     name: r.name,
     ns: ns(r.name),
     dir: deviceDir(lab, r.name),
-    frrConf: renderFrrConf(topo, r, { fastTimers: true, logFile: `${deviceDir(lab, r.name)}/frr.log` }),
+    frrConf: renderFrrConf(topo, r, { fastTimers: true, logFile: `${deviceDir(lab, r.name)}/frr.log`, kernelNexthopGroups: false }),
   }));
 
   // Leaves count check's probes per uplink and direction: the proof each ECMP member carried them.
