@@ -123,7 +123,7 @@ export default defineCommand({
         .filter((f) => f.received < f.sent)
         // The pods' own flow is retried without -I: bound to an address, ping does not print the kernel's send error.
         .sort((x, y) => Number(y.src === p.from.ip) - Number(x.src === p.from.ip))
-        .map((f) => ({ i, attempt: 1, answered: false, flow: f, retry: () => ping(driver, p.from, p.to, { size: args.size, src: embedded && f.src !== p.from.ip ? f.src : undefined, dst: f.dst, tos: embedded ? tos : undefined, signal: ctx.signal }) }));
+        .map((f) => ({ i, attempt: 1, answered: false, flow: f, retry: () => ping(driver, p.from, p.to, { size: args.size, src: embedded && f.src !== p.from.ip ? f.src : undefined, dst: f.dst, tos: embedded ? tos : undefined, timeoutS: 0.5, signal: ctx.signal }) }));
     });
     const localErrors = new Map<number, string>();
     while (lossy.some((l) => !l.answered) && !ctx.signal.aborted) {
@@ -149,6 +149,7 @@ export default defineCommand({
     }
 
     const coverage = embedded ? verifyCoverage(plans, results, before, after, paths.memberLabel) : undefined;
+    if (coverage && plans.some((p) => p.uncovered.some((u) => u !== 'crossed'))) coverage.notes.push(...(await kernelGaps(driver, plans)));
     const failed = results.filter((r) => !r.ok);
     if (failed.length) {
       const { explainFailures } = await import('../lab/inspect/explain.js');
@@ -216,4 +217,32 @@ function verifyCoverage(
     }
   }
   return { members, covered, verified, notes };
+}
+
+/**
+ * A member FRR lists that no address pair hashes onto: ask the leaf's kernel whether its route
+ * holds that next hop at all (FRR and the kernel out of step after a flap).
+ */
+async function kernelGaps(driver: import('../lab/drivers/types.js').Driver, plans: import('../lab/inspect/paths.js').PairPaths[]): Promise<string[]> {
+  const asks = new Map<string, { leaf: string; prefix: string; ifaces: Set<string> }>();
+  for (const p of plans) {
+    for (const u of p.uncovered) {
+      const m = /^(fwd|rev) (\S+) (\S+) → /.exec(u);
+      if (!m) continue;
+      const prefix = m[1] === 'fwd' ? p.to.podCIDR : p.from.podCIDR;
+      const k = `${m[2]} ${prefix}`;
+      const a = asks.get(k) ?? { leaf: m[2]!, prefix, ifaces: new Set<string>() };
+      a.ifaces.add(m[3]!);
+      asks.set(k, a);
+    }
+  }
+  const out: string[] = [];
+  for (const a of asks.values()) {
+    const r = await driver.exec(a.leaf, ['ip', '-j', 'route', 'show', a.prefix]);
+    const routes = JSON.parse(r.stdout || '[]') as { dev?: string; nexthops?: { dev: string }[] }[];
+    const devs = new Set(routes.flatMap((x) => (x.nexthops ? x.nexthops.map((n) => n.dev) : x.dev ? [x.dev] : [])));
+    const missing = [...a.ifaces].filter((i) => !devs.has(i));
+    if (missing.length) out.push(`${a.leaf}'s kernel routes ${a.prefix} over ${[...devs].join(', ') || 'nothing'} only, though FRR lists ${missing.join(', ')} too: FRR and the kernel are out of step (\`router restart ${a.leaf}\`)`);
+  }
+  return out;
 }
