@@ -82,9 +82,8 @@ describe.each(labs.map((l) => [l]))('lab %s', (lab) => {
       const failed = c.results.filter((r) => !r.ok);
       expect(failed.length).toBeGreaterThan(0);
       for (const f of failed) expect(f.diagnosis).toContain(`${spine} eth1 drops about 25% of the packets it sends`);
-      // Tolerated loss passes the pairs that lost at most that much.
-      const tolerant = await ok<CheckResult>(s(), 'check --wait 0 --tolerate-loss 100');
-      expect(tolerant.ok).toBe(true);
+      // Tolerated loss passes the pairs that lost at most that much (asked once: the same code in every lab).
+      if (lab === labs[0]) expect((await ok<CheckResult>(s(), 'check --wait 0 --tolerate-loss 100')).ok).toBe(true);
     } finally {
       nft(lab, spine, undefined, 'delete', 'table', 'ip', table);
     }
