@@ -79,16 +79,18 @@ export async function explainFailures(driver: Driver, topo: Topology, plans: Pai
     const lostFlows = probes.filter((x) => x.received < x.sent);
     const facts = drift.filter((d) => d.iface && onPath.get(i)?.includes(`${d.device} ${d.iface}`));
     const p = plans[i]!;
-    const vias = [...new Set(probes.flatMap((x, k) => {
-      if (x.received >= x.sent || !p.flows[k]) return [];
+    // Which member the lost probes took: the request's, the reply's, or (neither stands out) both.
+    const reqs = new Set<string>();
+    const reps = new Set<string>();
+    probes.forEach((x, k) => {
+      if (x.received >= x.sent || !p.flows[k]) return;
       const h = hopsOf(p, k);
       const req = h.req.some((y) => !cleanReq.has(y));
       const rep = h.rep.some((y) => !cleanRep.has(y));
-      // Neither (or both) stands out: the request's member is named, with where the reply went.
-      if (req && !rep) return [`via ${x.via}`];
-      if (rep && !req) return [`replies via ${x.back}`];
-      return x.via ? [`via ${x.via}${x.back ? ` (replies via ${x.back})` : ''}`] : [];
-    }))];
+      if (x.via && (req || !rep)) reqs.add(x.via);
+      if (x.back && (rep || !req)) reps.add(x.back);
+    });
+    const vias = [...(reqs.size ? [`via ${[...reqs].join(', ')}`] : []), ...(reps.size ? [`replies via ${[...reps].join(', ')}`] : [])];
     const lost = probes.reduce((n, x) => n + x.sent - x.received, 0);
     const sent = probes.reduce((n, x) => n + x.sent, 0) || (r.sent ?? 0);
     const symptom = opts.size ? `${opts.size}-byte DF packets dropped` : `${lost || (r.sent ?? 0) - (r.received ?? 0)} of ${sent} probes lost`;
@@ -101,8 +103,8 @@ export async function explainFailures(driver: Driver, topo: Topology, plans: Pai
     const walk = unrouted || (!vias.length && !r.received) ? await (await diagnoser()).explain(a, b) : undefined;
     const factText = facts.map(factLine).join('; ');
     // An admin-down interface on the path cuts it whatever the hashing: named before anything else.
-    if (facts[0]?.kind === 'admin-down') r.diagnosis = `${factText} — ${vias.length && !unrouted ? `${vias.join(' and ')}: ` : ''}${symptom}${walk ? `; ${walk}` : ''}`;
-    else if (vias.length && !unrouted) r.diagnosis = `${vias.join(' and ')}: ${symptom}${others}${pmtu}${facts.length ? ` — ${factText}` : ''}${retried}`;
+    if (facts[0]?.kind === 'admin-down') r.diagnosis = `${factText} — ${vias.length && !unrouted ? `${vias.join('; ')}: ` : ''}${symptom}${walk ? `; ${walk}` : ''}`;
+    else if (vias.length && !unrouted) r.diagnosis = `${vias.join('; ')}: ${symptom}${others}${pmtu}${facts.length ? ` — ${factText}` : ''}${retried}`;
     else if (facts.length) r.diagnosis = `${factText} — ${symptom}${walk ? `; ${walk}` : ''}`;
     else r.diagnosis = walk ?? `${symptom}${others}${retried}`;
   }
