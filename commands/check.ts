@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { defineCommand } from './types.js';
-import type { CheckResult, PingResult } from './results.js';
+import type { CheckResult, PathCoverage, PathProbe, PingResult } from './results.js';
 import { resolveDevice, resolveInterfaces, resolvePod } from './names.js';
 import { UsageError } from '../lab/errors.js';
 
 export default defineCommand({
   name: 'check',
-  summary: "The seed's verification as a matrix: every pod pings every pod (optionally HTTP and NodePort)",
-  examples: ['check', 'check --http --nodeport', 'check --from app-control-plane --to app-worker2', 'check --capture leaf0:eth1,eth2'],
+  summary: "The seed's verification as a matrix: every pod pings every pod over every ECMP path (optionally HTTP and NodePort)",
+  examples: ['check', 'check --size 1400', 'check --count 10 --tolerate-loss 5', 'check --http --nodeport', 'check --from app-control-plane --to app-worker2', 'check --capture leaf0:eth1,eth2'],
   positionals: [],
   args: z.object({
     from: z.string().optional().describe('only from this pod'),
@@ -15,8 +15,10 @@ export default defineCommand({
     http: z.boolean().default(false).describe('also HTTP GET each pod on port 80'),
     nodeport: z.boolean().default(false).describe('also HTTP to NodePort on every node'),
     size: z.coerce.number().int().min(0).max(65000).optional().describe('ping payload bytes, do-not-fragment (MTU checks)'),
+    count: z.coerce.number().int().min(1).max(100).default(3).describe('pings per path (each ECMP member, each direction)'),
+    tolerateLoss: z.coerce.number().min(0).max(100).default(0).describe('percent of first-round loss a pair may have and still pass'),
     capture: z.string().regex(/^[a-z0-9-]+:[a-z0-9,._-]+$/, 'expected router:iface[,iface], e.g. leaf0:eth1,eth2').optional().describe('capture on router:ifaces during the check'),
-    wait: z.coerce.number().min(0).max(120).default(3).describe('seconds to retry failing pairs before reporting them'),
+    wait: z.coerce.number().min(0).max(120).default(3).describe('seconds to retry failing paths, to tell loss from a dead path'),
   }),
   permission: 'read',
   flagCompletions: { from: 'pod', to: 'pod' },
@@ -27,70 +29,220 @@ export default defineCommand({
     const rec = await driver.record();
     const podsPerNode = rec?.podsPerNode;
     const { podsOf } = await import('../lab/topology/model.js');
-    const pods = podsOf(ctx.topology, podsPerNode);
-    const from = args.from ? [resolvePod(ctx.topology, args.from, podsPerNode)] : pods;
-    const to = args.to ? [resolvePod(ctx.topology, args.to, podsPerNode)] : pods;
+    const topo = ctx.topology;
+    const pods = podsOf(topo, podsPerNode);
+    const from = args.from ? [resolvePod(topo, args.from, podsPerNode)] : pods;
+    const to = args.to ? [resolvePod(topo, args.to, podsPerNode)] : pods;
+    // By name: --from/--to resolve to new objects, and a pod does not probe itself.
+    const pairs = from.flatMap((a) => to.filter((b) => b.name !== a.name).map((b) => [a, b] as [typeof a, typeof b]));
+    if (!pairs.length && !args.nodeport)
+      throw new UsageError(`nothing to probe: ${from.length === 1 && to.length === 1 ? `${from[0]!.name} is both source and destination, and a pod does not probe itself` : 'no pod pair'}`, 'give two different pods (`check --from A --to B`), or neither');
+    if (!rec) throw new UsageError(`lab ${ctx.lab} is not up`, 'run `bgp-lab up`');
     let capture: import('../lab/inspect/capture.js').RunningCapture | undefined;
     if (args.capture) {
       const [router, ifaces] = args.capture.split(':') as [string, string];
-      const r = resolveDevice(ctx.topology, router, ['router']);
+      const r = resolveDevice(topo, router, ['router']);
       const [{ startCapture }, { ownerOfAddress }] = await Promise.all([import('../lab/inspect/capture.js'), import('../lab/topology/model.js')]);
-      const nameOf = (ip: string) => ownerOfAddress(ctx.topology, ip)?.name;
-      capture = startCapture(driver, r.name, resolveInterfaces(ctx.topology, r.name, ifaces), { count: 1000, seconds: 30, signal: ctx.signal, nameOf });
+      const nameOf = (ip: string) => ownerOfAddress(topo, ip)?.name;
+      capture = startCapture(driver, r.name, resolveInterfaces(topo, r.name, ifaces), { count: 1000, seconds: 30, signal: ctx.signal, nameOf });
       await capture.ready;
     }
-    if (!rec) throw new UsageError(`lab ${ctx.lab} is not up`, 'run `bgp-lab up`');
-    const { ping, pingMany, httpGet } = await import('../lab/inspect/ping.js');
-    type Probe = () => Promise<PingResult>;
-    const probes: Probe[] = [];
-    // By name: --from/--to resolve to new objects, and a pod does not probe itself.
-    const other = (a: { name: string }, b: { name: string }) => a.name !== b.name;
-    for (const a of from) for (const b of to) if (other(a, b)) probes.push(() => ping(driver, a, b, { size: args.size, signal: ctx.signal }));
-    const pings = probes.length;
-    if (args.http) for (const a of from) for (const b of to) if (other(a, b)) probes.push(() => httpGet(driver, a, b, 'http', ctx.signal));
-    if (args.nodeport) {
-      const client = from[0]!;
-      for (const n of ctx.topology.cluster.nodes) probes.push(() => httpGet(driver, client, { name: n.name, ip: n.ip, port: ctx.topology.demo.service.nodePort }, 'nodeport', ctx.signal));
+    const { ping, fpingFrom, httpGet } = await import('../lab/inspect/ping.js');
+    const paths = await import('../lab/inspect/paths.js');
+    const embedded = driver.name === 'embedded';
+    ctx.progress({ type: 'step', id: 'paths', label: `ECMP members of ${pairs.length} pairs`, state: 'running' });
+    // Probe addresses exist on labs brought up by this version; an older lab gets its pods' own flows only.
+    const withProbes = embedded && pairs.length > 0 && (await driver.exec(pairs[0]![0].name, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(` ${paths.probeAddressesOf(pairs[0]![0])[0]}/32`);
+    const plans: import('../lab/inspect/paths.js').PairPaths[] = embedded ? await paths.planPaths(driver, topo, pairs, withProbes, ctx.signal) : pairs.map(([a, b]) => ({ from: a, to: b, fwd: [], rev: [], flows: [{ src: a.ip, dst: b.ip, main: true }], uncovered: [] }));
+    const flowCount = plans.reduce((n, p) => n + p.flows.length, 0);
+    ctx.progress({ type: 'step', id: 'paths', label: `ECMP members of ${pairs.length} pairs: ${flowCount} flows`, state: 'ok', elapsedMs: performance.now() - started });
+    const label = `${flowCount} flows × ${args.count} pings${args.http ? `, ${pairs.length} HTTP` : ''}${args.nodeport ? `, ${topo.cluster.nodes.length} NodePort` : ''}`;
+    ctx.progress({ type: 'step', id: 'probe', label, state: 'running' });
+
+    // First round, the one the verdict counts: every flow `count` times, marked so the leaves count it.
+    const before = embedded ? await paths.readPathCounters(driver, topo) : new Map<string, number>();
+    type Got = { sent: number; received: number; rttMs?: number };
+    const got = new Map<string, Got>(); // `${pod} ${src} ${dst}`
+    const key = (pod: string, src: string, dst: string) => `${pod} ${src} ${dst}`;
+    const tos = paths.PROBE_TOS;
+    if (embedded) {
+      // A path MTU a pod learned earlier (10 minutes) would refuse big probes before they leave:
+      // forget it, so each --size probe tests the path as it is now.
+      if (args.size) {
+        const { flushPathMtu, embeddedOnly } = await import('../lab/drivers/embedded/ops.js');
+        await flushPathMtu(embeddedOnly(driver), topo, podsPerNode);
+      }
+      // One fping per source address of a pod: a process per flow made large sweeps slow.
+      const groups = new Map<string, { pod: string; src: string; dsts: string[] }>();
+      for (const p of plans) for (const f of p.flows) {
+        const g = groups.get(`${p.from.name} ${f.src}`) ?? { pod: p.from.name, src: f.src, dsts: [] };
+        g.dsts.push(f.dst);
+        groups.set(`${p.from.name} ${f.src}`, g);
+      }
+      await Promise.all([...groups.values()].map(async (g) => {
+        const r = await fpingFrom(driver, g.pod, g.src, g.dsts, { count: args.count, size: args.size, tos, signal: ctx.signal });
+        for (const [dst, v] of r) got.set(key(g.pod, g.src, dst), v);
+      }));
+    } else {
+      await Promise.all(plans.flatMap((p) => p.flows.map(async (f) => {
+        const r = await ping(driver, p.from, p.to, { size: args.size, count: args.count, signal: ctx.signal });
+        got.set(key(p.from.name, f.src, f.dst), { sent: r.sent ?? args.count, received: r.received ?? 0, rttMs: r.rttMs });
+      })));
     }
-    ctx.progress({ type: 'step', id: 'probe', label: `${probes.length} probes`, state: 'running' });
-    // First round: each source pings all its targets in one process; retries go pair by pair.
-    const sweep = (await Promise.all(from.map((a) => pingMany(driver, a, to.filter((b) => other(a, b)), { size: args.size, signal: ctx.signal })))).flat();
-    const results = [...sweep, ...(await Promise.all(probes.slice(pings).map((p) => p())))];
-    // Wait and retry failing probes until the deadline: a fabric converging is not a failure.
-    const deadline = Date.now() + args.wait * 1000;
-    const attempts = results.map(() => 1);
-    while (results.some((r) => !r.ok) && Date.now() < deadline && !ctx.signal.aborted) {
-      await new Promise((r) => setTimeout(r, 250));
-      const failing = results.map((r, i) => [r, i] as const).filter(([r]) => !r.ok);
-      const again = await Promise.all(failing.map(([, i]) => probes[i]!()));
-      failing.forEach(([, i], k) => {
-        results[i] = again[k]!;
-        attempts[i]!++;
-      });
-    }
-    // Passing only on a retry is convergence, or loss: reported, not hidden.
-    attempts.forEach((n, i) => n > 1 && (results[i]!.attempts = n));
+    const after = embedded ? await paths.readPathCounters(driver, topo) : new Map<string, number>();
+    const extras = await Promise.all([
+      ...(args.http ? pairs.map(([a, b]) => httpGet(driver, a, b, 'http', ctx.signal)) : []),
+      ...(args.nodeport && from[0] ? topo.cluster.nodes.map((n) => httpGet(driver, from[0]!, { name: n.name, ip: n.ip, port: topo.demo.service.nodePort }, 'nodeport', ctx.signal)) : []),
+    ]);
     ctx.signal.throwIfAborted();
+
+    const lossPct = (sent: number, received: number) => (sent ? (100 * (sent - received)) / sent : 0);
+    const results: PingResult[] = plans.map((p) => {
+      const probes: PathProbe[] = p.flows.map((f) => {
+        const g = got.get(key(p.from.name, f.src, f.dst)) ?? { sent: args.count, received: 0 };
+        return { src: f.src, dst: f.dst, via: f.fwd && paths.memberLabel(f.fwd), back: f.rev && paths.memberLabel(f.rev), sent: g.sent, received: g.received };
+      });
+      const sent = probes.reduce((n, x) => n + x.sent, 0);
+      const received = probes.reduce((n, x) => n + x.received, 0);
+      const main = got.get(key(p.from.name, p.from.ip, p.to.ip));
+      return {
+        from: p.from.name, to: p.to.name, toIp: p.to.ip, kind: 'ping', sent, received, rttMs: main?.rttMs,
+        ok: received > 0 && lossPct(sent, received) <= args.tolerateLoss,
+        paths: embedded ? probes : undefined,
+      };
+    });
+    for (const x of extras) results.push({ ...x, sent: 1, received: x.ok ? 1 : 0 });
+
+    // Retries do not change the verdict: they tell a path that loses packets from one that is dead.
+    const deadline = Date.now() + args.wait * 1000;
+    const lossy = results.flatMap((r, i) => {
+      if (r.ok && r.received === r.sent) return [];
+      if (r.kind !== 'ping') return [{ i, attempt: 1, answered: false, retry: () => (r.kind === 'http' ? httpGet(driver, pods.find((p) => p.name === r.from)!, { name: r.to, ip: r.toIp }, 'http', ctx.signal) : httpGet(driver, from[0]!, { name: r.to, ip: r.toIp, port: topo.demo.service.nodePort }, 'nodeport', ctx.signal)) }];
+      const p = plans[i]!;
+      return (r.paths ?? [{ src: p.from.ip, dst: p.to.ip, sent: r.sent!, received: r.received! }])
+        .filter((f) => f.received < f.sent)
+        // The pods' own flow is retried without -I: bound to an address, ping does not print the kernel's send error.
+        .sort((x, y) => Number(y.src === p.from.ip) - Number(x.src === p.from.ip))
+        .map((f) => ({ i, attempt: 1, answered: false, flow: f, retry: () => ping(driver, p.from, p.to, { size: args.size, src: embedded && f.src !== p.from.ip ? f.src : undefined, dst: f.dst, tos: embedded ? tos : undefined, timeoutS: 0.5, signal: ctx.signal }) }));
+    });
+    const localErrors = new Map<number, string>();
+    while (lossy.some((l) => !l.answered) && !ctx.signal.aborted) {
+      const open = lossy.filter((l) => !l.answered);
+      const again = await Promise.all(open.map((l) => l.retry()));
+      open.forEach((l, k) => {
+        l.attempt++;
+        const a = again[k]! as PingResult & { localError?: string };
+        if (a.ok) l.answered = true;
+        if (a.localError) localErrors.set(l.i, a.localError);
+      });
+      if (Date.now() >= deadline || open.every((l) => localErrors.has(l.i))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    ctx.signal.throwIfAborted();
+    const byPair = new Map<number, typeof lossy>();
+    for (const l of lossy) byPair.set(l.i, [...(byPair.get(l.i) ?? []), l]);
+    for (const [i, ls] of byPair) {
+      const r = results[i]!;
+      // Every lossy flow answered a retry: losing packets (or converging), not cut off.
+      if (ls.every((l) => l.answered)) r.attempts = Math.max(...ls.map((l) => l.attempt));
+      if (localErrors.has(i)) r.localError = localErrors.get(i);
+    }
+
+    const coverage = embedded ? verifyCoverage(plans, results, before, after, paths.memberLabel) : undefined;
+    if (coverage && plans.some((p) => p.uncovered.some((u) => u !== 'crossed'))) coverage.notes.push(...(await kernelGaps(driver, plans)));
     const failed = results.filter((r) => !r.ok);
     if (failed.length) {
-      const { collectPeerRows } = await import('../lab/inspect/peers.js');
-      const { Diagnoser } = await import('../lab/inspect/diagnose.js');
-      const dx = new Diagnoser(driver, ctx.topology, await collectPeerRows(driver, ctx.topology));
-      for (const r of failed) {
-        const a = pods.find((p) => p.name === r.from)!;
-        const b = pods.find((p) => p.name === r.to);
-        r.diagnosis = b ? await dx.explain(a, b) : `NodePort ${r.toIp}:${ctx.topology.demo.service.nodePort} did not answer`;
-      }
+      const { explainFailures } = await import('../lab/inspect/explain.js');
+      await explainFailures(driver, topo, plans, results, { size: args.size, signal: ctx.signal });
     }
-    ctx.progress({ type: 'step', id: 'probe', label: `${probes.length} probes`, state: failed.length ? 'fail' : 'ok', elapsedMs: performance.now() - started });
+    const sent = results.reduce((n, r) => n + (r.sent ?? 1), 0);
+    const received = results.reduce((n, r) => n + (r.received ?? (r.ok ? 1 : 0)), 0);
+    const ok = failed.length === 0 && (coverage?.verified ?? true) && !coverage?.notes.some((n) => n.startsWith('uncovered'));
+    ctx.progress({ type: 'step', id: 'probe', label, state: ok ? 'ok' : 'fail', elapsedMs: performance.now() - started });
     return {
-      ok: failed.length === 0,
+      ok,
       pods: pods.map((p) => p.name),
       results,
       passed: results.length - failed.length,
       failed: failed.length,
       durationMs: performance.now() - started,
+      sent,
+      received,
+      lossPct: Math.round(lossPct(sent, received) * 10) / 10,
+      tolerateLossPct: args.tolerateLoss || undefined,
+      count: args.count,
+      coverage,
       capture: capture ? await capture.stop() : undefined,
     };
   },
 });
+
+/**
+ * Every member a flow was planned over must have carried its probes: for the flows that were
+ * fully answered, the leaves' counters (requests leaving the source leaf, replies leaving the
+ * destination leaf) must have grown by at least what was sent.
+ */
+function verifyCoverage(
+  plans: import('../lab/inspect/paths.js').PairPaths[],
+  results: PingResult[],
+  before: Map<string, number>,
+  after: Map<string, number>,
+  label: (m: import('../lab/inspect/paths.js').Member) => string,
+): PathCoverage {
+  const notes: string[] = [];
+  let members = 0;
+  let covered = 0;
+  const expected = new Map<string, number>();
+  plans.forEach((p, i) => {
+    members += p.fwd.length + p.rev.length;
+    const planned = new Set(p.flows.flatMap((f) => [f.fwd && `fwd ${label(f.fwd)}`, f.rev && `rev ${label(f.rev)}`]));
+    covered += [...p.fwd.map((m) => `fwd ${label(m)}`), ...p.rev.map((m) => `rev ${label(m)}`)].filter((m) => planned.has(m)).length;
+    for (const u of p.uncovered) if (u !== 'crossed') notes.push(`uncovered: ${p.from.name} → ${p.to.name} ${u.replace(/^fwd /, 'requests via ').replace(/^rev /, 'replies via ')}: no probe address pair hashes onto it`);
+    const r = results[i]!;
+    p.flows.forEach((f, k) => {
+      const probe = r.paths?.[k];
+      if (!probe || probe.received < probe.sent) return;
+      if (f.fwd) expected.set(`${f.fwd.router} ${f.fwd.iface} request`, (expected.get(`${f.fwd.router} ${f.fwd.iface} request`) ?? 0) + probe.sent);
+      if (f.rev) expected.set(`${f.rev.router} ${f.rev.iface} reply`, (expected.get(`${f.rev.router} ${f.rev.iface} reply`) ?? 0) + probe.received);
+    });
+  });
+  if (!after.size) return { members, covered, verified: undefined, notes: [...notes, 'the leaves have no probe counters (a lab from an older version): paths planned, not verified'] };
+  let verified = true;
+  for (const [k, n] of expected) {
+    const seen = (after.get(k) ?? 0) - (before.get(k) ?? 0);
+    if (seen < n) {
+      verified = false;
+      const [leaf, iface, dir] = k.split(' ');
+      notes.push(`not verified: ${leaf} ${iface} carried ${seen} of the ${n} probe ${dir === 'request' ? 'requests' : 'replies'} planned over it`);
+    }
+  }
+  return { members, covered, verified, notes };
+}
+
+/**
+ * A member FRR lists that no address pair hashes onto: ask the leaf's kernel whether its route
+ * holds that next hop at all (FRR and the kernel out of step after a flap).
+ */
+async function kernelGaps(driver: import('../lab/drivers/types.js').Driver, plans: import('../lab/inspect/paths.js').PairPaths[]): Promise<string[]> {
+  const asks = new Map<string, { leaf: string; prefix: string; ifaces: Set<string> }>();
+  for (const p of plans) {
+    for (const u of p.uncovered) {
+      const m = /^(fwd|rev) (\S+) (\S+) → /.exec(u);
+      if (!m) continue;
+      const prefix = m[1] === 'fwd' ? p.to.podCIDR : p.from.podCIDR;
+      const k = `${m[2]} ${prefix}`;
+      const a = asks.get(k) ?? { leaf: m[2]!, prefix, ifaces: new Set<string>() };
+      a.ifaces.add(m[3]!);
+      asks.set(k, a);
+    }
+  }
+  const out: string[] = [];
+  for (const a of asks.values()) {
+    const r = await driver.exec(a.leaf, ['ip', '-j', 'route', 'show', a.prefix]);
+    const routes = JSON.parse(r.stdout || '[]') as { dev?: string; nexthops?: { dev: string }[] }[];
+    const devs = new Set(routes.flatMap((x) => (x.nexthops ? x.nexthops.map((n) => n.dev) : x.dev ? [x.dev] : [])));
+    const missing = [...a.ifaces].filter((i) => !devs.has(i));
+    if (missing.length) out.push(`${a.leaf}'s kernel routes ${a.prefix} over ${[...devs].join(', ') || 'nothing'} only, though FRR lists ${missing.join(', ')} too: FRR and the kernel are out of step (\`router restart ${a.leaf}\`)`);
+  }
+  return out;
+}

@@ -96,6 +96,34 @@ export interface PingResult {
   answer?: string;
   /** Tries it took when more than one: a pair that answers only on a retry is losing packets. */
   attempts?: number;
+  /** First round: probe packets sent and answered (every path's flows for a ping pair). */
+  sent?: number;
+  received?: number;
+  /** The pod's own kernel refused to send (`local error: message too long, mtu=1500`). */
+  localError?: string;
+  /** Ping pairs: each flow probed, the ECMP member its request and its reply took, what came back. */
+  paths?: PathProbe[];
+}
+
+export interface PathProbe {
+  src: string;
+  dst: string;
+  /** `leaf0 eth1 → spine0`: where the request left the source leaf; `back`: where the reply left the destination's. */
+  via?: string;
+  back?: string;
+  sent: number;
+  received: number;
+}
+
+export interface PathCoverage {
+  /** ECMP members (leaf uplinks, per direction) summed over the pairs probed. */
+  members: number;
+  /** Of those, members some probe flow was planned over. */
+  covered: number;
+  /** The leaves' counters agree that every planned member carried its probes (undefined: no counters). */
+  verified?: boolean;
+  /** What is not covered or not verified, one line each. */
+  notes: string[];
 }
 
 export interface CheckResult {
@@ -105,6 +133,15 @@ export interface CheckResult {
   passed: number;
   failed: number;
   durationMs: number;
+  /** Probe packets of the first round (every flow of every pair, HTTP and NodePort one each). */
+  sent?: number;
+  received?: number;
+  lossPct?: number;
+  /** --tolerate-loss: a pair fails when its first-round loss is above this. */
+  tolerateLossPct?: number;
+  /** Pings per flow (--count). */
+  count?: number;
+  coverage?: PathCoverage;
   /** check --capture: packets per interface seen during the check. */
   capture?: CaptureResult;
 }
@@ -166,6 +203,10 @@ export interface StatusResult {
   devices: DeviceHealth[];
   sessions: { established: number; expected: number };
   drift: string[];
+  /** Each drift line's fix, when there is one command for it (same order as `drift`). */
+  fixes?: (string | undefined)[];
+  /** False when degraded or down: the exit code is 1. */
+  ok?: boolean;
   /** What to run next, when not up. */
   hint?: string;
   drill?: { id: string; startedAt: string; startedBy: string };

@@ -14,7 +14,7 @@ export default defineCommand({
   args: z.object({
     from: z.string().describe('source pod'),
     to: z.string().describe('destination pod'),
-    udp: z.boolean().default(false).describe("trace one random UDP flow (its own ECMP path) instead of ping's path"),
+    udp: z.boolean().default(false).describe("trace with UDP probes (routers hash on addresses: same path as ping's)"),
   }),
   permission: 'read',
   async handler(args, ctx): Promise<TraceResult> {
@@ -23,11 +23,10 @@ export default defineCommand({
     const from = resolvePod(ctx.topology, args.from, podsPerNode);
     const to = resolvePod(ctx.topology, args.to, podsPerNode);
     const { parseTraceroute, mergeTraces } = await import('../lab/parsers/traceroute.js');
-    // ICMP echo probes (-I) by default: the fabric hashes ECMP on the 5-tuple and ICMP has no
-    // ports, so every probe takes the path `check`'s pings take between these two pods. --udp
-    // traces one UDP flow instead (fixed ports, Paris-traceroute style), a random one each time,
-    // as an application's connections spread. One probe at a time (-N 1): none is sent past the
-    // destination, whose ICMP rate limit would leave the last hop silent.
+    // ICMP echo probes (-I) by default. The fabric hashes ECMP on addresses only (policy 0, as the
+    // real lab), so every probe takes the path `check`'s pings take between these two pods; --udp
+    // (fixed ports, Paris-traceroute style) takes that same path too. One probe at a time (-N 1):
+    // none is sent past the destination, whose ICMP rate limit would leave the last hop silent.
     const sport = 33000 + Math.floor(Math.random() * 28000);
     const method = args.udp ? ['-U', `--sport=${sport}`] : ['-I'];
     const argv = ['traceroute', '-n', ...method, '-N', '1', '-q', '1', '-w', '1', '-m', '12', to.ip];

@@ -26,6 +26,14 @@ export function renderCheck(r: CheckResult): SlackMessage {
   const blocks: SlackMessage['blocks'] = [
     section(`${r.ok ? ':white_check_mark:' : ':x:'} *check: ${r.passed} passed, ${r.failed} failed* in ${duration(r.durationMs)}`),
   ];
+  // Probe packets as pingall counts them, and how many ECMP members the probes covered.
+  if (r.sent !== undefined && r.received !== undefined) {
+    const dropped = r.sent ? Math.round((100 * (r.sent - r.received)) / r.sent) : 0;
+    const c = r.coverage;
+    const paths = c && c.members ? ` · paths: ${c.covered} of ${c.members} ECMP members probed${c.verified ? ', counters agree' : c.verified === false ? ', *not verified*' : ''}` : '';
+    blocks.push(context(`*** Results: ${dropped}% dropped (${r.received}/${r.sent} received)${paths}${r.tolerateLossPct ? ` · up to ${r.tolerateLossPct}% loss tolerated` : ''}`));
+    if (c?.notes.length) blocks.push(context(`:warning: ${esc(c.notes.slice(0, 5).join('\n'))}${c.notes.length > 5 ? ` …${c.notes.length - 5} more` : ''}`));
+  }
   const fullLines: string[] = [];
   let matrixCut = false;
   for (const kind of kinds) {

@@ -22,7 +22,7 @@ export function renderStatus(r: StatusResult): SlackMessage {
       section(`${ICON[r.state]} *lab ${esc(r.lab)} is ${r.state}* (${esc(r.driver)}) — ${r.sessions.established}/${r.sessions.expected} BGP sessions`),
       ...(r.devices.length ? packed.blocks : []),
       ...(cut > 0 ? [context(`…${cut} more devices: the full table is attached`)] : []),
-      ...(r.drift.length ? [section(`*Drift*\n${esc(r.drift.slice(0, 20).map((d) => `• ${d}`).join('\n'))}${r.drift.length > 20 ? `\n…${r.drift.length - 20} more` : ''}`)] : []),
+      ...(r.drift.length ? [section(`*Drift*\n${esc(r.drift.slice(0, 20).map((d, i) => `• ${d}${r.fixes?.[i] ? ` → \`${r.fixes[i]}\`` : ''}`).join('\n'))}${r.drift.length > 20 ? `\n…${r.drift.length - 20} more` : ''}`)] : []),
       ...(r.drill ? [context(`drill ${esc(r.drill.id)} started by ${esc(r.drill.startedBy)} at ${esc(r.drill.startedAt)}`)] : []),
       ...(r.hint ? [context(`:bulb: ${esc(r.hint)}`)] : []),
     ],

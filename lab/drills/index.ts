@@ -36,12 +36,13 @@ export function findScenario(id: string): Scenario {
   return s;
 }
 
-/** Deterministic pick for --seed (mulberry32): the same seed gives the same scenario. */
-export function pickScenario(seed: number): Scenario {
+/** Deterministic pick for --seed (mulberry32): the same seed gives the same scenario; never `avoid` (the lab's last random drill). */
+export function pickScenario(seed: number, avoid?: string): Scenario {
   let a = seed >>> 0;
   a = (a + 0x6d2b79f5) >>> 0;
   let t = Math.imul(a ^ (a >>> 15), 1 | a);
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  return scenarios[Math.floor(r * scenarios.length)]!;
+  const i = Math.floor(r * scenarios.length);
+  return scenarios[scenarios[i]!.id === avoid ? (i + 1) % scenarios.length : i]!;
 }

@@ -1,15 +1,15 @@
 // A leaf's uplink to a spine goes down (cable pulled, port shut): one path fewer from that rack.
 import { defineScenario } from './types.js';
-import { cidrOf, lastRack, leafNames, nexthops, nodesOfRack, spines, uplink, verdict } from './util.js';
+import { cidrOf, crossedSpine, lastRack, leafNames, nexthops, nodesOfRack, spines, uplink, verdict } from './util.js';
 import { linkInfo, setLink } from '../drivers/embedded/ops.js';
 
 export default defineScenario({
   id: 'leaf-uplink-down',
   title: "A leaf's uplink to a spine is down",
-  target: (t) => {
+  target: (t, variant) => {
     const leaf = leafNames(t)[0]!;
     const spine = spines(t)[0]!.name;
-    return { leaf, spine, ...uplink(t, leaf, spine), width: spines(t).length, remote: cidrOf(t, nodesOfRack(t, lastRack(t).name)[0]!.name) };
+    return { leaf, spine, ...uplink(t, leaf, spine), width: spines(t).length, remote: cidrOf(t, nodesOfRack(t, lastRack(t).name)[0]!.name), variant: variant ?? -1 };
   },
   page: (f) => `[WARNING] ${f.leaf}: BGP neighbor ${f.spine} down; interface alarms on ${f.leaf}. Cross-rack traffic from its rack on fewer paths.`,
   hints: (f) => [
@@ -20,7 +20,12 @@ export default defineScenario({
   cause: (f) => `${f.leaf} ${f.leafIface} (toward ${f.spine}) was set down; the session dropped at once and ${f.leaf} routed over the other spine.`,
   fix: (f) => [`link ${f.leaf} ${f.leafIface} up`],
   async inject(ctx, f) {
-    await setLink(ctx.d, f.leaf, f.leafIface, 'down');
+    // The uplink the prober's flows leave on: its outage is seen, not only claimed.
+    const t = (await ctx.record()).topology;
+    const spine = (await crossedSpine(ctx, t, Number(f.variant))) ?? f.spine;
+    const link = uplink(t, f.leaf, spine);
+    await setLink(ctx.d, f.leaf, link.leafIface, 'down');
+    return { spine, ...link };
   },
   async isFixed(ctx, f) {
     return verdict([

@@ -2,7 +2,7 @@
 // seconds. The on-call move is to drain the link at the leaf (admin down) until it is repaired;
 // the flapper keeps running on the spine end until `drill end`.
 import { defineScenario } from './types.js';
-import { cidrOf, firstRack, lastRack, leafNames, nodesOfRack, reaches, spines, uplink, verdict } from './util.js';
+import { cidrOf, firstRack, lastRack, leafNames, nodesOfRack, reaches, spineFor, uplink, verdict } from './util.js';
 import { linkInfo, setLink, startDetached, stopDetached } from '../drivers/embedded/ops.js';
 import { waitSettled } from './baseline.js';
 import { labDir } from '../drivers/index.js';
@@ -24,9 +24,9 @@ for (;;) {
 export default defineScenario({
   id: 'link-flap',
   title: 'A flapping spine-leaf link',
-  target: (t) => {
+  target: (t, variant) => {
     const leaf = leafNames(t)[0]!;
-    const spine = spines(t).at(-1)!.name;
+    const spine = spineFor(t, variant, -1);
     return { leaf, spine, ...uplink(t, leaf, spine), remote: cidrOf(t, nodesOfRack(t, lastRack(t).name)[0]!.name), from: nodesOfRack(t, firstRack(t).name)[0]!.name, to: nodesOfRack(t, lastRack(t).name)[0]!.name };
   },
   page: (f) => `[WARNING] ${f.leaf}: BGP neighbor ${f.spine} Established/Idle alarms every few seconds; sporadic cross-rack errors.`,

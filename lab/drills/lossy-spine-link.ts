@@ -1,19 +1,17 @@
 // A degraded spine-leaf link (bad optic): loss (and delay where the kernel has netem), sessions
 // stay up, traffic hashed over it suffers. The link is chosen when injecting: the spine that
 // carries most of the prober's flows, so the loss is seen, not only claimed.
-import { defineScenario, type DrillCtx } from './types.js';
-import type { Topology } from '../topology/schema.js';
-import { firstRack, lastRack, leafNames, nodesOfRack, podOf, spines, uplink, verdict } from './util.js';
+import { defineScenario } from './types.js';
+import { crossedSpine, leafNames, spineFor, uplink, verdict } from './util.js';
 import { netemOf, setNetem } from '../drivers/embedded/ops.js';
-import { ownerOfAddress } from '../topology/model.js';
 
 export default defineScenario({
   id: 'lossy-spine-link',
   title: 'A lossy spine-leaf link',
-  target: (t) => {
+  target: (t, variant) => {
     const leaf = leafNames(t).at(-1)!;
-    const spine = spines(t).at(-1)!.name;
-    return { leaf, spine, iface: uplink(t, leaf, spine).spineIface, lossPct: 30, delayMs: 80 };
+    const spine = spineFor(t, variant, -1);
+    return { leaf, spine, iface: uplink(t, leaf, spine).spineIface, lossPct: 30, delayMs: 80, variant: variant ?? -1 };
   },
   page: (f) =>
     Number(f.delayMs) > 0
@@ -29,7 +27,8 @@ export default defineScenario({
   fix: (f) => [`netem ${f.spine} ${f.iface} --clear`],
   async inject(ctx, f) {
     const t = (await ctx.record()).topology;
-    const spine = (await busiestSpine(ctx, t)) ?? String(f.spine);
+    // Where the prober's flows go: the busiest spine, or (random drill) the crossed one its variant picks.
+    const spine = (await crossedSpine(ctx, t, Number(f.variant))) ?? String(f.spine);
     const iface = uplink(t, String(f.leaf), spine).spineIface;
     const q = await setNetem(ctx.d, spine, iface, { lossPct: Number(f.lossPct), delayMs: Number(f.delayMs) });
     // Without sch_netem the loss is done with nftables and there is no delay: say only what is true.
@@ -42,18 +41,3 @@ export default defineScenario({
     await setNetem(ctx.d, String(f.spine), String(f.iface), 'clear');
   },
 });
-
-/** The spine the first rack's leaf sends most first-rack → last-rack pod pings through (the kernel's own ECMP choice). */
-async function busiestSpine(ctx: DrillCtx, t: Topology): Promise<string | undefined> {
-  const rack = firstRack(t);
-  const count = new Map<string, number>();
-  for (const a of nodesOfRack(t, rack.name)) {
-    for (const b of nodesOfRack(t, lastRack(t).name)) {
-      const r = await ctx.d.exec(rack.leaf, ['ip', 'route', 'get', podOf(t, b.name).ip, 'from', podOf(t, a.name).ip, 'iif', rack.leafInterface, 'ipproto', 'icmp']);
-      const via = /via (\S+)/.exec(r.stdout)?.[1];
-      const spine = via ? ownerOfAddress(t, via)?.name : undefined;
-      if (spine) count.set(spine, (count.get(spine) ?? 0) + 1);
-    }
-  }
-  return [...count].sort((x, y) => y[1] - x[1])[0]?.[0];
-}

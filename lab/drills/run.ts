@@ -9,6 +9,7 @@ import { LabError, UsageError } from '../errors.js';
 import { embeddedOnly, requireRecord, restartRouter } from '../drivers/embedded/ops.js';
 import { appendScore, clearDrill, readDrill, updateDrill, writeDrill, type DrillState } from '../state/drill-state.js';
 import { findScenario, pickScenario } from './index.js';
+import { lastRandom, rememberRandom } from './util.js';
 import { leafSignature, leavesLastChange, snapshot, waitBaseline, waitSettled } from './baseline.js';
 import { planProber, readProber, startProber, stopProber } from './prober.js';
 import { identityOf, liveness } from '../state/identity.js';
@@ -56,13 +57,15 @@ export async function startDrill(
   if (running) throw new UsageError(`drill ${running.hidden ? '(random)' : running.id} is already running on ${lab}, started by ${running.startedBy}`, 'one drill per lab: `drill end` first');
   if (!pick.id && !pick.random) throw new UsageError('`drill start` needs a scenario or --random', 'see `drill list`');
   const seed = pick.random ? pick.seed ?? Math.floor(Math.random() * 2 ** 31) : undefined;
-  const scenario: Scenario = pick.id ? findScenario(pick.id) : pickScenario(seed!);
+  // A random drill is never the lab's last random one again, and its variant varies the link.
+  const last = pick.random ? await lastRandom(lab) : undefined;
+  const scenario: Scenario = pick.id ? findScenario(pick.id) : pickScenario(seed!, last?.id);
   const ctx = drillCtx(driver, lab);
   const rec = await ctx.record();
   const baseline = await snapshot(ctx.d, rec.topology);
   const down = baseline.sessions.filter((s) => !s.endsWith(' Established'));
   if (down.length) throw new LabError(`the lab is not converged (${down[0]})`, { hint: 'a drill starts from a healthy lab: `status`, or `up --replace`' });
-  const fault = scenario.target(rec.topology);
+  const fault = scenario.target(rec.topology, pick.random ? seed : undefined);
   const prober = planProber(ctx.d, rec.topology, rec.podsPerNode);
   const state: DrillState = {
     lab, id: scenario.id, title: scenario.title, startedAt: new Date().toISOString(), startedBy: who.user, surface: who.surface,
@@ -90,6 +93,7 @@ export async function startDrill(
       d.phase = 'injected';
       if (settled) Object.assign(d.fault, settled);
     });
+    if (pick.random) await rememberRandom(lab, { id: scenario.id, target: [fault.spine, fault.leaf, fault.iface].filter(Boolean).join(' ') });
     const settle = await waitSettled(ctx.d, rec.topology, { quietMs: 2000, timeoutMs: 12_000, initial: before });
     state.injectConvergenceMs = settle.lastChange !== undefined ? settle.lastChange - injected : undefined;
     await updateDrill(lab, (d) => {

@@ -1,12 +1,12 @@
 // A spine's bgpd dies (crash, OOM): both leaves lose a path; ECMP narrows, traffic survives.
 import { defineScenario } from './types.js';
-import { cidrOf, firstRack, lastRack, leafNames, nexthops, nodesOfRack, reaches, spines, verdict } from './util.js';
+import { cidrOf, firstRack, lastRack, leafNames, nexthops, nodesOfRack, reaches, spineFor, spines, verdict } from './util.js';
 import { daemonPid, killDaemon, restartRouter } from '../drivers/embedded/ops.js';
 
 export default defineScenario({
   id: 'spine-down',
   title: "A spine's BGP daemon is down",
-  target: (t) => ({ spine: spines(t)[0]!.name, leaf: leafNames(t)[0]!, width: spines(t).length, remote: cidrOf(t, nodesOfRack(t, lastRack(t).name)[0]!.name), from: nodesOfRack(t, firstRack(t).name)[0]!.name, to: nodesOfRack(t, lastRack(t).name)[0]!.name }),
+  target: (t, variant) => ({ spine: spineFor(t, variant, 0), leaf: leafNames(t)[0]!, width: spines(t).length, remote: cidrOf(t, nodesOfRack(t, lastRack(t).name)[0]!.name), from: nodesOfRack(t, firstRack(t).name)[0]!.name, to: nodesOfRack(t, lastRack(t).name)[0]!.name }),
   page: (f) => `[WARNING] ${f.leaf}: BGP neighbor ${f.spine} went down; monitoring shows fewer paths between racks. Apps report no errors yet.`,
   hints: (f) => [
     `\`peers\`: which sessions are not Established, and what do they have in common?`,

@@ -25,8 +25,8 @@ export interface FixVerdict {
 export interface Scenario<F extends Fault = Fault> {
   id: string;
   title: string;
-  /** Which devices the fault hits, from the topology (deterministic: tests rely on it). */
-  target(topo: Topology): F;
+  /** Which devices the fault hits, from the topology (deterministic: tests rely on it); `variant` (random drills) varies the link. */
+  target(topo: Topology, variant?: number): F;
   page(f: F): string;
   hints(f: F): [string, string, string];
   cause(f: F): string;

@@ -3,12 +3,53 @@ import type { Driver } from '../drivers/types.js';
 import type { PingResult } from '../../commands/results.js';
 import type { Pod } from '../topology/model.js';
 
-export async function ping(driver: Driver, from: Pod, to: { name: string; ip: string }, opts: { size?: number; timeoutS?: number; signal?: AbortSignal } = {}): Promise<PingResult> {
-  const argv = ['ping', '-n', '-q', '-c', '1', '-W', String(opts.timeoutS ?? 1)];
+export async function ping(
+  driver: Driver,
+  from: Pod,
+  to: { name: string; ip: string },
+  opts: { size?: number; timeoutS?: number; signal?: AbortSignal; src?: string; dst?: string; tos?: number; count?: number } = {},
+): Promise<PingResult & { localError?: string }> {
+  const count = opts.count ?? 1;
+  const argv = ['ping', '-n', '-q', '-c', String(count), '-W', String(opts.timeoutS ?? 1)];
+  if (count > 1) argv.push('-i', '0.02');
   if (opts.size) argv.push('-s', String(opts.size), '-M', 'do');
-  const r = await driver.exec(from.name, [...argv, to.ip], { signal: opts.signal, timeoutMs: (opts.timeoutS ?? 1) * 1000 + 2000 });
+  if (opts.src) argv.push('-I', opts.src);
+  if (opts.tos) argv.push('-Q', String(opts.tos));
+  const r = await driver.exec(from.name, [...argv, opts.dst ?? to.ip], { signal: opts.signal, timeoutMs: (opts.timeoutS ?? 1) * 1000 + 2000 + 20 * count });
   const rtt = /= [\d.]+\/([\d.]+)\//.exec(r.stdout)?.[1];
-  return { from: from.name, to: to.name, toIp: to.ip, ok: r.exitCode === 0, rttMs: rtt ? Number(rtt) : undefined, kind: 'ping' };
+  const stats = /(\d+) packets transmitted, (\d+) received/.exec(r.stdout);
+  // The pod's own kernel refused to send (its MTU, no route): not the fabric's doing.
+  const localError = /(local error: [^\n]+|connect: [^\n]+|sendmsg: [^\n]+)/.exec(`${r.stderr}\n${r.stdout}`)?.[1]?.trim();
+  const sent = stats ? Math.max(Number(stats[1]), count) : count;
+  const received = stats ? Number(stats[2]) : r.exitCode === 0 ? count : 0;
+  return { from: from.name, to: to.name, toIp: to.ip, ok: r.exitCode === 0, rttMs: rtt ? Number(rtt) : undefined, kind: 'ping', localError, sent, received };
+}
+
+/**
+ * `count` pings from one source address of a pod to each destination address, one fping
+ * process. Returns per destination how many were sent and answered, and the mean RTT.
+ */
+export async function fpingFrom(
+  driver: Driver,
+  pod: string,
+  src: string,
+  dsts: string[],
+  opts: { count: number; size?: number; tos?: number; signal?: AbortSignal },
+): Promise<Map<string, { sent: number; received: number; rttMs?: number }>> {
+  const argv = ['fping', '-C', String(opts.count), '-q', '-t', '1000', '-r', '0', '-i', '1', '-p', '20', '-S', src];
+  if (opts.tos) argv.push('-O', String(opts.tos));
+  if (opts.size) argv.push('-b', String(opts.size), '-M');
+  const r = await driver.exec(pod, [...argv, ...dsts], { signal: opts.signal, timeoutMs: 5000 + 20 * opts.count });
+  const out = new Map<string, { sent: number; received: number; rttMs?: number }>();
+  for (const line of r.stderr.split('\n')) {
+    const m = /^(\S+)\s+:\s+(.+)$/.exec(line.trim());
+    if (!m || !dsts.includes(m[1]!)) continue;
+    const rtts = m[2]!.split(/\s+/).filter((x) => x !== '-').map(Number).filter(Number.isFinite);
+    out.set(m[1]!, { sent: opts.count, received: rtts.length, rttMs: rtts.length ? Math.round((1000 * rtts.reduce((a, b) => a + b, 0)) / rtts.length) / 1000 : undefined });
+  }
+  // fping says nothing of a target it could not send to: all of them lost.
+  for (const d of dsts) if (!out.has(d)) out.set(d, { sent: opts.count, received: 0 });
+  return out;
 }
 
 /**

@@ -8,6 +8,12 @@ export interface FrrOptions {
   fastTimers: boolean;
   /** Where bgpd/zebra log; the embedded lab keeps one log per router in its state dir. */
   logFile?: string;
+  /**
+   * false: zebra installs ECMP routes with their next hops inline instead of kernel next-hop
+   * groups. FRR 8.4 leaves a group short of a next hop after its interface flaps (the kernel
+   * kept one spine while FRR showed two), which `check`'s path coverage then sees.
+   */
+  kernelNexthopGroups?: boolean;
 }
 
 export function renderFrrConf(topo: Topology, router: Router, opts: FrrOptions): string {
@@ -17,7 +23,9 @@ export function renderFrrConf(topo: Topology, router: Router, opts: FrrOptions):
   add(opts.fastTimers ? 'frr defaults datacenter' : 'frr defaults traditional');
   add(`hostname ${router.name}`);
   if (opts.logFile) add(`log file ${opts.logFile}`, 'log timestamp precision 3');
-  add('service integrated-vtysh-config', '!');
+  add('service integrated-vtysh-config');
+  if (opts.kernelNexthopGroups === false) add('no zebra nexthop kernel enable');
+  add('!');
   for (const itf of router.interfaces) {
     add(`interface ${itf.name}`);
     if (itf.description) add(` description ${itf.description}`);

@@ -33,24 +33,38 @@ export function checkMatrix(r: CheckResult, kind: PingResult['kind'], marks: boo
 export function checkLines(r: CheckResult, marks = false, width = Infinity): Line[] {
   const kinds = (['ping', 'http', 'nodeport'] as const).filter((k) => r.results.some((x) => x.kind === k));
   const lines: Line[] = kinds.flatMap((k) => checkMatrix(r, k, marks));
-  const total = r.passed + r.failed;
-  const dropped = total ? Math.round((100 * r.failed) / total) : 0;
+  // Probe packets of the first round, as Mininet's pingall counts them (older results: pairs).
+  const total = r.sent ?? r.passed + r.failed;
+  const got = r.received ?? r.passed;
+  const dropped = total ? Math.round((100 * (total - got)) / total) : 0;
   lines.push([
     seg('*** Results: ', { bold: true }),
-    seg(`${dropped}% dropped (${r.passed}/${total} received)`, { color: r.failed ? 'red' : 'green', bold: true }),
+    seg(`${dropped}% dropped (${got}/${total} received)`, { color: total > got || r.failed ? 'red' : 'green', bold: true }),
     seg(` in ${ms(r.durationMs)}`, { dim: true }),
   ]);
+  const c = r.coverage;
+  if (c && c.members) {
+    const proof = c.verified ? 'the leaves\' counters agree' : c.verified === false ? 'NOT verified by the leaves\' counters' : 'not verified';
+    lines.push([seg(`paths: ${c.covered} of ${c.members} ECMP members probed (${r.count ?? 1} pings each way), ${proof}`, { color: c.verified === false || c.covered < c.members ? 'yellow' : undefined, dim: c.verified === true && c.covered === c.members })]);
+  }
+  for (const n of c?.notes ?? []) lines.push(...wrapLine([seg('⚠ ', { color: 'yellow' }), seg(n)], width, 4));
+  if (r.tolerateLossPct) lines.push([seg(`(pairs may lose up to ${r.tolerateLossPct}% and pass: --tolerate-loss)`, { dim: true })]);
   const retried = r.results.filter((x) => x.ok && x.attempts);
   if (retried.length) {
     const list = retried.map((x) => `${x.from} -> ${x.to}${x.kind === 'ping' ? '' : ` [${x.kind}]`} (try ${x.attempts})`).join(', ');
     lines.push(...wrapLine([seg(`⚠ ${retried.length} answered only on a retry (converging, or losing packets): `, { color: 'yellow' }), seg(list)], width, 4));
+  }
+  const lossy = r.results.filter((x) => !x.ok && x.received && x.sent && x.received < x.sent);
+  if (lossy.length) {
+    const list = lossy.map((x) => `${x.from} -> ${x.to} ${Math.round((100 * (x.sent! - x.received!)) / x.sent!)}%`).join(', ');
+    lines.push(...wrapLine([seg('loss per pair: ', { color: 'yellow' }), seg(list)], width, 4));
   }
   for (const f of r.results.filter((x) => !x.ok)) {
     lines.push(...wrapLine([
       seg('✗ ', { color: 'red' }),
       seg(`${f.from} -> ${f.to} (${f.toIp})`, { bold: true }),
       seg(f.kind === 'ping' ? '' : ` [${f.kind}]`),
-      seg(`: ${f.diagnosis ?? 'no answer'}`),
+      seg(/^(replies )?via /.test(f.diagnosis ?? '') ? ` ${f.diagnosis}` : `: ${f.diagnosis ?? 'no answer'}`),
     ], width, 4));
   }
   if (r.capture) lines.push([], ...captureLines(r.capture));

@@ -29,7 +29,10 @@ export function statusLines(r: StatusResult): Line[] {
     });
     lines.push(...table(['device', 'kind', 'netns', 'daemons', '', 'sessions'], rows));
   }
-  for (const d of r.drift) lines.push([seg('! ', { color: 'yellow' }), seg(d)]);
+  r.drift.forEach((d, i) => {
+    const fix = r.fixes?.[i];
+    lines.push([seg('! ', { color: 'yellow' }), seg(d), ...(fix ? [seg(' → ', { dim: true }), seg(fix, { bold: true })] : [])]);
+  });
   if (r.drill) lines.push([seg(`drill ${r.drill.id} running since ${r.drill.startedAt} (started by ${r.drill.startedBy})`, { color: 'magenta' })]);
   if (r.hint) lines.push([seg(`→ ${r.hint}`, { dim: true })]);
   return lines;

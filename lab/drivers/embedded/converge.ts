@@ -1,11 +1,14 @@
 // `up` returns only when the fabric is converged: every expected session Established, every
-// pod CIDR on every router with the expected ECMP width, and one clean ping sweep.
+// pod CIDR on every router with the expected ECMP width, and one pod per rack reaching every
+// pod CIDR over every ECMP member its leaf and the far leaf offer (a probe per member and
+// direction, as `check` plans them). Not all pairs: that is what `check` is for.
 import type { Driver, Progress } from '../types.js';
 import type { Topology } from '../../topology/schema.js';
 import { LabError } from '../../errors.js';
 import { fabricGaps, type ConvergeState } from '../../inspect/converge.js';
-import { pingMany } from '../../inspect/ping.js';
-import { podsOf } from '../../topology/model.js';
+import { fpingFrom } from '../../inspect/ping.js';
+import { planPaths, PROBE_TOS } from '../../inspect/paths.js';
+import { podsOf, type Pod } from '../../topology/model.js';
 
 export async function waitConverged(
   driver: Driver,
@@ -23,17 +26,38 @@ export async function waitConverged(
     if (line !== lastReported) opts.progress({ type: 'log', message: line });
     lastReported = line;
     if (!state.gaps.length) {
-      const pods = podsOf(topo, podsPerNode);
-      const sweep = (await Promise.all(pods.map((a) => pingMany(driver, a, pods.filter((b) => b !== a), { signal: opts.signal })))).flat();
-      const failed = sweep.filter((r) => !r.ok);
+      const failed = await probeEveryCidr(driver, topo, podsPerNode, opts.signal);
       // The routers see every session, nodes' included (from their leaf): no second read.
       if (!failed.length) return state;
-      state = { ...state, gaps: failed.map((f) => `${f.from} cannot ping ${f.to} (${f.toIp})`) };
-      opts.progress({ type: 'log', message: `ping sweep: ${failed.length} of ${sweep.length} failed (${state.gaps.slice(0, 2).join('; ')}${failed.length > 2 ? '; …' : ''})` });
+      state = { ...state, gaps: failed };
+      opts.progress({ type: 'log', message: `probe sweep: ${failed.length} flows failed (${state.gaps.slice(0, 2).join('; ')}${failed.length > 2 ? '; …' : ''})` });
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new LabError(`not converged after ${Math.round(opts.timeoutMs / 1000)} s: ${state.gaps.slice(0, 6).join('; ')}${state.gaps.length > 6 ? `; …${state.gaps.length - 6} more` : ''}`, {
     hint: 'see `bgp-lab status` and the router logs under /run/bgp-lab/<lab>/<router>/',
   });
+}
+
+/** One pod per rack pings one pod of every other node, over each ECMP member both ways; the flows that got no answer. */
+async function probeEveryCidr(driver: Driver, topo: Topology, podsPerNode: number, signal: AbortSignal): Promise<string[]> {
+  const pods = podsOf(topo, podsPerNode);
+  const firstOf = (node: string) => pods.find((p) => p.node === node);
+  const perNode = topo.cluster.nodes.map((n) => firstOf(n.name)).filter((p): p is Pod => Boolean(p));
+  const sources = topo.racks.map((r) => perNode.find((p) => topo.cluster.nodes.find((n) => n.name === p.node)?.rack === r.name)).filter((p): p is Pod => Boolean(p));
+  const pairs = sources.flatMap((a) => perNode.filter((b) => b.node !== a.node).map((b): [Pod, Pod] => [a, b]));
+  const plans = await planPaths(driver, topo, pairs, true, signal);
+  const groups = new Map<string, { pod: string; src: string; dsts: string[]; names: Map<string, string> }>();
+  for (const p of plans) for (const f of p.flows) {
+    const g = groups.get(`${p.from.name} ${f.src}`) ?? { pod: p.from.name, src: f.src, dsts: [] as string[], names: new Map<string, string>() };
+    g.dsts.push(f.dst);
+    g.names.set(f.dst, p.to.name);
+    groups.set(`${p.from.name} ${f.src}`, g);
+  }
+  const failed: string[] = [];
+  await Promise.all([...groups.values()].map(async (g) => {
+    const r = await fpingFrom(driver, g.pod, g.src, g.dsts, { count: 1, tos: PROBE_TOS, signal });
+    for (const [dst, v] of r) if (!v.received) failed.push(`${g.pod} (${g.src}) cannot ping ${g.names.get(dst)} (${dst})`);
+  }));
+  return failed.sort();
 }

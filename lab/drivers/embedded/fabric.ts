@@ -1,17 +1,28 @@
 // The embedded fabric as data: which namespaces, which veth pairs and bridges, which
 // addresses, routes and sysctls, which daemons with which configs. Pure: `up` executes it
 // in a few batched `ip` calls, tests can read it.
+import { createHash } from 'node:crypto';
 import type { Topology } from '../../topology/schema.js';
 import { podCidrOf, podsOf, policyForNode, rackOf, type Pod } from '../../topology/model.js';
 import { renderFrrConf } from '../../render/frr.js';
 import { renderGobgpConfig } from './gobgp-config.js';
 import { deviceDir, deviceOfNs, nsName } from './names.js';
 import { labDir } from '../index.js';
+import { probeAddressesOf, probeBlockOf, renderCounterNft } from '../../inspect/paths.js';
 
 /** containerlab's default veth MTU: the kind nodes' net0 and the rack bridges get it. */
 export const CLAB_MTU = 9500;
 /** Cilium's default pod MTU. */
 export const POD_MTU = 1500;
+/** Address-based ECMP (Linux's default, and what the rendered VyOS configs imply). */
+export const HASH_POLICY = 0;
+
+/** The ECMP hash seed of a router: from the lab's and router's names, never 0 (0 means random). */
+export function hashSeedOf(lab: string, router: string): number {
+  const n = createHash('sha256').update(`${lab}/${router}`).digest().readUInt32BE(0);
+  return n || 1;
+}
+
 /** Pods route everything to this link-local gateway on the node. */
 export const POD_GATEWAY = '169.254.1.1';
 
@@ -86,21 +97,22 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
   const veth = (aNs: string, aIf: string, bNs: string, bIf: string) =>
     linkBatch.push(`link add ${aIf} netns ${aNs} type veth peer name ${bIf} netns ${bNs}`);
 
-  // Routers: interfaces with their addresses and MTU; forwarding and 5-tuple ECMP hashing.
+  // Routers: interfaces with their addresses and MTU; forwarding and address-based ECMP hashing.
   for (const r of topo.routers) {
     const p = nsPlan(r.name, 'router');
     for (const itf of r.interfaces) {
       p.ipBatch.push(`link set ${itf.name} mtu ${itf.mtu}`, `addr add ${itf.address} dev ${itf.name}`, `link set ${itf.name} up`);
     }
     // New namespaces start with rp_filter off; forwarding and ECMP hashing must be set up.
-    // Hash on the 5-tuple (policy 3, fields 0x37: addresses, protocol, ports) as a switch ASIC
-    // does. Policy 1 would reuse the hash the sender's socket put on the skb (random per socket,
-    // kept across veths), so probes of one flow took both spines and trace mixed two paths.
-    // ICMP errors come from the interface the probe came in on, as routers answer traceroute.
+    // Hash on addresses only (policy 0), as the real lab does: the rendered VyOS configs set no
+    // `layer4-hashing`. The seed is pinned per router from the lab's name, so a lab's paths are
+    // the same on every run, and differs between routers (as on real ones), so a reply can take
+    // another spine than its request. ICMP errors come from the interface the probe came in on,
+    // as routers answer traceroute.
     p.sysctls.push(
       'net.ipv4.ip_forward=1',
-      'net.ipv4.fib_multipath_hash_policy=3',
-      'net.ipv4.fib_multipath_hash_fields=0x0037',
+      `net.ipv4.fib_multipath_hash_policy=${HASH_POLICY}`,
+      `net.ipv4.fib_multipath_hash_seed=${hashSeedOf(lab, r.name)}`,
       'net.ipv4.icmp_errors_use_inbound_ifaddr=1',
     );
   }
@@ -145,14 +157,22 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
         veth(p.ns, lxc, ns(pod.name), 'eth0');
         // The pod's gateway address lives on every lxc of the node (as on cilium_host), so the
         // node answers the pod's ARP for it without proxy ARP.
-        p.ipBatch.push(`link set ${lxc} mtu ${POD_MTU} up`, `addr add ${POD_GATEWAY}/32 dev ${lxc} scope link`, `route add ${pod.ip}/32 dev ${lxc} scope link`);
+        // The pod's probe block (check's extra source/destination addresses) lives behind the same lxc.
+        p.ipBatch.push(
+          `link set ${lxc} mtu ${POD_MTU} up`,
+          `addr add ${POD_GATEWAY}/32 dev ${lxc} scope link`,
+          `route add ${pod.ip}/32 dev ${lxc} scope link`,
+          `route add ${probeBlockOf(pod)} dev ${lxc} scope link`,
+        );
         const podNs = nsPlan(pod.name, 'pod');
         podNs.ipBatch.push(
           `link set eth0 mtu ${POD_MTU}`,
           `addr add ${pod.ip}/32 dev eth0`,
+          ...probeAddressesOf(pod).map((a) => `addr add ${a}/32 dev eth0`),
           'link set eth0 up',
           `route add ${POD_GATEWAY} dev eth0 scope link`,
-          `route add default via ${POD_GATEWAY} dev eth0`,
+          // The pod's own address is the source of everything but check's path probes.
+          `route add default via ${POD_GATEWAY} dev eth0 src ${pod.ip}`,
         );
       });
     nodeNft.set(p.ns, renderNodePortNft(topo, pods, n.ip));
@@ -173,17 +193,24 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
     name: r.name,
     ns: ns(r.name),
     dir: deviceDir(lab, r.name),
-    frrConf: renderFrrConf(topo, r, { fastTimers: true, logFile: `${deviceDir(lab, r.name)}/frr.log` }),
+    frrConf: renderFrrConf(topo, r, { fastTimers: true, logFile: `${deviceDir(lab, r.name)}/frr.log`, kernelNexthopGroups: false }),
   }));
+
+  // Leaves count check's probes per uplink and direction: the proof each ECMP member carried them.
+  const nft = new Map<string, string>([...nodeNft]);
+  for (const r of topo.routers.filter((x) => x.role === 'leaf')) {
+    const rack = topo.racks.find((k) => k.leaf === r.name);
+    nft.set(ns(r.name), renderCounterNft(r.interfaces.map((i) => i.name).filter((i) => i !== rack?.leafInterface)));
+  }
 
   const namespaces = [...byNs.values()];
   const podPlans = pods.map((pod) => ({ ...pod, ns: ns(pod.name), dir: deviceDir(lab, pod.name) }));
-  const nftFile = (nodeNs: string) => `${deviceDir(lab, deviceOfNs(nodeNs))}/kube-proxy.nft`;
+  const nftFile = (devNs: string) => `${deviceDir(lab, deviceOfNs(devNs))}/${nodeNft.has(devNs) ? 'kube-proxy' : 'counters'}.nft`;
   const files = new Map<string, string>([
     ...routers.map((r): [string, string] => [`${r.dir}/frr.conf`, r.frrConf]),
     ...agents.map((a): [string, string] => [`${a.dir}/gobgpd.toml`, a.conf]),
     ...podPlans.map((p): [string, string] => [`${p.dir}/www/index.html`, `${p.name}\n`]),
-    ...[...nodeNft].map(([nodeNs, rules]): [string, string] => [nftFile(nodeNs), rules]),
+    ...[...nft].map(([devNs, rules]): [string, string] => [nftFile(devNs), rules]),
     ...namespaces.map((n): [string, string] => [n.batchFile, n.ipBatch.join('\n') + '\n']),
   ]);
   // Absolute paths: `ip netns exec` would otherwise search PATH for each program.
@@ -191,8 +218,8 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
     ...linkBatch,
     ...namespaces.flatMap((n) => [
       `netns exec ${n.ns} /usr/sbin/ip -batch ${n.batchFile}`,
-      ...(n.sysctls.length ? [`netns exec ${n.ns} /usr/sbin/sysctl -q -w ${n.sysctls.join(' ')}`] : []),
-      ...(nodeNft.has(n.ns) ? [`netns exec ${n.ns} /usr/sbin/nft -f ${nftFile(n.ns)}`] : []),
+      ...(n.sysctls.length ? [`netns exec ${n.ns} /usr/sbin/sysctl -q -e -w ${n.sysctls.join(' ')}`] : []),
+      ...(nft.has(n.ns) ? [`netns exec ${n.ns} /usr/sbin/nft -f ${nftFile(n.ns)}`] : []),
     ]),
   ];
   // Argument lists joined by spaces: every word is a checked name or a path under the lab dir.

@@ -1,0 +1,226 @@
+// Which ECMP member each probe takes, so `check` covers every path between two pods. Routers
+// hash on addresses (policy 0): one address pair always takes one path. Each pod therefore
+// carries a few extra probe addresses (a /29 block of its node's pod CIDR), and for every pair
+// `check` picks address pairs whose hash lands on each leaf-to-spine member, in both directions.
+// Which member an address pair takes is the kernel's own answer (`ip route get … iif`, the
+// forwarding lookup with the router's hash and seed), checked afterwards on the leaves' counters.
+import type { Driver } from '../drivers/types.js';
+import type { Topology } from '../topology/schema.js';
+import type { Route } from '../../commands/results.js';
+import { findNode, ownerOfAddress, type Pod } from '../topology/model.js';
+import { hostIn, ipToInt, parsePrefix } from '../topology/ip.js';
+import { readRoutes } from './routes.js';
+
+/** Extra addresses per pod (a /29 less its last address: the block of pod 15 ends at .255). */
+export const PROBE_ADDRESSES = 7;
+/** check's probes carry DSCP CS1 (TOS 0x20): the leaves count them, and only them, per uplink. */
+export const PROBE_TOS = 0x20;
+export const COUNTER_TABLE = 'bgplab-paths';
+
+/** The pod's probe block: pod i of a node (address .10+i) gets .128+8i/29 of the node's pod CIDR. */
+export function probeBlockOf(pod: Pod): string {
+  const i = ipToInt(pod.ip) - parsePrefix(pod.podCIDR).network - 10;
+  return `${hostIn(pod.podCIDR, 128 + 8 * i)}/29`;
+}
+
+export function probeAddressesOf(pod: Pod): string[] {
+  const base = probeBlockOf(pod).split('/')[0]!;
+  return Array.from({ length: PROBE_ADDRESSES }, (_, k) => hostIn(`${base}/32`, k));
+}
+
+/** One leaf-to-spine hop a flow can hash onto: `leaf0 eth1 → spine0`. */
+export interface Member {
+  router: string;
+  iface: string;
+  peer: string;
+}
+export const memberLabel = (m: Member) => `${m.router} ${m.iface} → ${m.peer}`;
+
+export interface Flow {
+  src: string;
+  dst: string;
+  /** The pods' own addresses: the flow applications use, and the matrix shows. */
+  main: boolean;
+  /** The member the request leaves the source leaf on, and the one the reply leaves the destination leaf on. */
+  fwd?: Member;
+  rev?: Member;
+}
+
+export interface PairPaths {
+  from: Pod;
+  to: Pod;
+  fwd: Member[];
+  rev: Member[];
+  flows: Flow[];
+  /** Members (or the crossed request/reply combination) no probe address pair hashes onto. */
+  uncovered: string[];
+}
+
+interface Ends {
+  srcLeaf: string;
+  dstLeaf: string;
+  srcIif: string;
+  dstIif: string;
+}
+
+function endsOf(topo: Topology, a: Pod, b: Pod): Ends | undefined {
+  const ra = topo.racks.find((r) => r.name === findNode(topo, a.node)!.rack)!;
+  const rb = topo.racks.find((r) => r.name === findNode(topo, b.node)!.rack)!;
+  if (ra.leaf === rb.leaf) return undefined;
+  return { srcLeaf: ra.leaf, dstLeaf: rb.leaf, srcIif: ra.leafInterface, dstIif: rb.leafInterface };
+}
+
+function membersOf(routes: Route[], router: string, prefix: string): Member[] {
+  const r = routes.find((x) => x.selected && x.prefix === prefix);
+  return (r?.nexthops ?? [])
+    .filter((n) => n.active && n.fib && n.interface && n.ip)
+    .map((n) => ({ router, iface: n.interface!, peer: n.device ?? n.ip! }))
+    .sort((x, y) => x.iface.localeCompare(y.iface));
+}
+
+/** Candidate address pairs in a fixed order: the pods' own first, then the destination's probe addresses, then the source's. */
+function candidates(a: Pod, b: Pod, withProbes: boolean): [string, string][] {
+  const srcs = [a.ip, ...(withProbes ? probeAddressesOf(a) : [])];
+  const dsts = [b.ip, ...(withProbes ? probeAddressesOf(b) : [])];
+  return srcs.flatMap((s) => dsts.map((d): [string, string] => [s, d]));
+}
+
+/**
+ * For each pair, the ECMP members between the two pods (from the leaves' FIBs) and the flows
+ * that cover each of them in each direction, plus one whose reply comes back over another
+ * spine than its request (the seed's capture picture). Deterministic: the kernel's lookups
+ * with the lab's pinned seeds, candidates in a fixed order, the first that covers a goal kept.
+ */
+export async function planPaths(driver: Driver, topo: Topology, pairs: [Pod, Pod][], withProbes: boolean, signal?: AbortSignal): Promise<PairPaths[]> {
+  const leaves = topo.routers.filter((r) => r.role === 'leaf').map((r) => r.name);
+  const tables = new Map(await Promise.all(leaves.map(async (l) => [l, await readRoutes(driver, topo, l).catch(() => [] as Route[])] as const)));
+  const spineOf = (ip: string) => ownerOfAddress(topo, ip)?.name ?? ip;
+  const plans = pairs.map(([a, b]) => {
+    const e = endsOf(topo, a, b);
+    const fwd = e ? membersOf(tables.get(e.srcLeaf) ?? [], e.srcLeaf, b.podCIDR) : [];
+    const rev = e ? membersOf(tables.get(e.dstLeaf) ?? [], e.dstLeaf, a.podCIDR) : [];
+    return { a, b, e, fwd, rev, cands: candidates(a, b, withProbes), next: 0, flows: [] as Flow[], goals: new Set<string>() };
+  });
+  for (const p of plans) {
+    p.fwd.forEach((m) => p.goals.add(`fwd ${memberLabel(m)}`));
+    p.rev.forEach((m) => p.goals.add(`rev ${memberLabel(m)}`));
+    if (p.fwd.some((f) => p.rev.some((r) => r.peer !== f.peer))) p.goals.add('crossed');
+  }
+  // The pods' own flow always; its members too, when the leaves have routes.
+  const pending = () => plans.filter((p) => p.e && (p.next === 0 || (p.goals.size && p.next < p.cands.length)));
+  for (let round = 0; !signal?.aborted; round++) {
+    const todo = pending();
+    if (!todo.length) break;
+    // One `ip -batch` per leaf per round: the next 8 candidates of every pair still short of a goal.
+    const asks = new Map<string, Set<string>>();
+    const ask = (leaf: string, line: string) => (asks.get(leaf) ?? asks.set(leaf, new Set()).get(leaf)!).add(line);
+    const batchOf = todo.map((p) => {
+      const take = p.cands.slice(p.next, p.next + 8);
+      p.next += take.length;
+      for (const [s, d] of take) {
+        ask(p.e!.srcLeaf, `route get ${d} from ${s} iif ${p.e!.srcIif}`);
+        ask(p.e!.dstLeaf, `route get ${s} from ${d} iif ${p.e!.dstIif}`);
+      }
+      return take;
+    });
+    const answers = new Map<string, string>(); // `${leaf} ${dst} ${from}` → device
+    await Promise.all(
+      [...asks].map(async ([leaf, lines]) => {
+        const r = await driver.exec(leaf, ['ip', '-j', '-force', '-batch', '-'], { input: [...lines].join('\n') + '\n', signal, timeoutMs: 20_000 });
+        for (const line of r.stdout.split('\n')) {
+          if (!line.startsWith('[')) continue;
+          for (const x of JSON.parse(line) as { dst: string; from?: string; gateway?: string; dev?: string }[]) {
+            if (x.from && x.dev) answers.set(`${leaf} ${x.dst} ${x.from}`, `${x.dev} ${x.gateway ?? ''}`);
+          }
+        }
+      }),
+    );
+    todo.forEach((p, k) => {
+      for (const [s, d] of batchOf[k]!) {
+        const hop = (leaf: string, to: string, from: string): Member | undefined => {
+          const got = answers.get(`${leaf} ${to} ${from}`);
+          if (!got) return undefined;
+          const [dev, gw] = got.split(' ');
+          return { router: leaf, iface: dev!, peer: gw ? spineOf(gw) : dev! };
+        };
+        const flow: Flow = { src: s, dst: d, main: s === p.a.ip && d === p.b.ip, fwd: hop(p.e!.srcLeaf, d, s), rev: hop(p.e!.dstLeaf, s, d) };
+        const hits = [
+          flow.fwd && `fwd ${memberLabel(flow.fwd)}`,
+          flow.rev && `rev ${memberLabel(flow.rev)}`,
+          flow.fwd && flow.rev && flow.fwd.peer !== flow.rev.peer && 'crossed',
+        ].filter((g): g is string => Boolean(g) && p.goals.has(g as string));
+        if (flow.main || hits.length) {
+          p.flows.push(flow);
+          hits.forEach((g) => p.goals.delete(g));
+        }
+      }
+    });
+  }
+  return plans.map((p) => ({
+    from: p.a,
+    to: p.b,
+    fwd: p.fwd,
+    rev: p.rev,
+    // A pair inside one rack has no ECMP member: its pods' own flow is the whole story.
+    flows: p.flows.length ? p.flows : [{ src: p.a.ip, dst: p.b.ip, main: true }],
+    uncovered: [...p.goals],
+  }));
+}
+
+/** The leaves' probe counters: `leaf iface request|reply` → packets (empty when a leaf has no counter table). */
+export async function readPathCounters(driver: Driver, topo: Topology): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const leaves = topo.routers.filter((r) => r.role === 'leaf');
+  await Promise.all(
+    leaves.map(async (l) => {
+      const r = await driver.exec(l.name, ['nft', '-j', 'list', 'table', 'ip', COUNTER_TABLE]);
+      if (r.exitCode !== 0) return;
+      const items = (JSON.parse(r.stdout) as { nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[] }).nftables;
+      for (const it of items) {
+        const c = it.rule?.expr.find((x) => x.counter)?.counter;
+        if (it.rule?.comment && c) out.set(`${l.name} ${it.rule.comment}`, c.packets);
+      }
+    }),
+  );
+  return out;
+}
+
+/** nftables rules that count check's probes leaving each uplink of a leaf, requests and replies apart. */
+export function renderCounterNft(uplinks: string[]): string {
+  const rules = uplinks.flatMap((i) => [
+    `    oifname "${i}" ip dscp cs1 icmp type echo-request counter comment "${i} request"`,
+    `    oifname "${i}" ip dscp cs1 icmp type echo-reply counter comment "${i} reply"`,
+  ]);
+  return [`table ip ${COUNTER_TABLE} {`, '  chain post {', '    type filter hook postrouting priority -300; policy accept;', ...rules, '  }', '}', ''].join('\n');
+}
+
+/** The interface of router `a` on its link to router `b`. */
+function ifaceToward(topo: Topology, a: string, b: string): string | undefined {
+  for (const l of topo.links) {
+    const ends = l.endpoints.map((e) => e.split(':') as [string, string]);
+    const mine = ends.find((e) => e[0] === a);
+    if (mine && ends.some((e) => e[0] === b)) return mine[1];
+  }
+  return undefined;
+}
+
+/** Every `device iface` a flow's request and reply cross: pod nodes' NICs, leaves' rack ports, both ends of each spine link. */
+export function interfacesOnPath(topo: Topology, from: Pod, to: Pod, flow?: Flow): string[] {
+  const na = findNode(topo, from.node)!;
+  const nb = findNode(topo, to.node)!;
+  const ra = topo.racks.find((r) => r.name === na.rack)!;
+  const rb = topo.racks.find((r) => r.name === nb.rack)!;
+  const out = new Set<string>([`${na.name} ${na.interface}`, `${nb.name} ${nb.interface}`, `${ra.leaf} ${ra.leafInterface}`, `${rb.leaf} ${rb.leafInterface}`]);
+  const spines = flow ? [flow.fwd?.peer, flow.rev?.peer].filter((s): s is string => Boolean(s)) : [];
+  // Without a known member every spine is on some path between the two leaves.
+  const via = spines.length ? spines : ra.leaf === rb.leaf ? [] : topo.routers.filter((r) => r.role === 'spine').map((r) => r.name);
+  for (const s of via) {
+    for (const leaf of [ra.leaf, rb.leaf]) {
+      const li = ifaceToward(topo, leaf, s);
+      const si = ifaceToward(topo, s, leaf);
+      if (li) out.add(`${leaf} ${li}`);
+      if (si) out.add(`${s} ${si}`);
+    }
+  }
+  return [...out];
+}
