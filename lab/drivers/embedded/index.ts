@@ -13,6 +13,7 @@ import { vtyCommand, type VtyError } from './vty.js';
 import { Steps } from './steps.js';
 import { waitConverged } from './converge.js';
 import type { ConvergeState } from '../../inspect/converge.js';
+import { PROBE_ADDRESSES } from '../../inspect/paths.js';
 import { findNode, findRouter } from '../../topology/model.js';
 
 const FRR = '/usr/lib/frr';
@@ -59,6 +60,24 @@ export class EmbeddedDriver implements Driver {
     }
   }
 
+  /**
+   * The kernel's ARP table is one for all namespaces, capped by the host's gc_thresh3 (1024 by
+   * default): a 256-node fabric needs ~4,000 entries (every pod address behind its node's lxc,
+   * every node, every link end), and past the cap new neighbours fail ("neighbor table overflow")
+   * and a third of the probes go unanswered. Raise the thresholds to fit (never lower them).
+   */
+  private async roomForNeighbours(plan: FabricPlan): Promise<void> {
+    const need = plan.pods.length * (PROBE_ADDRESSES + 3) + plan.agents.length * 4 + plan.linkBatch.length * 4;
+    const want = { gc_thresh1: 128, gc_thresh2: 2 * need, gc_thresh3: 4 * need };
+    const keys = Object.keys(want).map((k) => `net.ipv4.neigh.default.${k}`);
+    const r = await this.runner.run(['sysctl', '-n', ...keys]);
+    const have = r.stdout.trim().split(/\s+/).map(Number);
+    const raise = Object.entries(want)
+      .filter(([, v], i) => r.exitCode === 0 && Number.isFinite(have[i]) && have[i]! < v)
+      .map(([k, v]) => `net.ipv4.neigh.default.${k}=${v}`);
+    if (raise.length) await runOk(this.runner, ['sysctl', '-qw', ...raise]);
+  }
+
   async up(topology: Topology, topologyFile: string, opts: UpOptions, ctx: DriverContext): Promise<UpOutcome> {
     if (opts.dryRun) return { steps: [], plan: dryRunPlan(this, planFabric(this.lab, topology, opts.podsPerNode ?? topology.demo.podsPerNode)) };
     const steps = new Steps(ctx.progress);
@@ -71,6 +90,7 @@ export class EmbeddedDriver implements Driver {
     await steps.run('preflight', 'Check root, FRR, GoBGP', () => this.preflight());
     const podsPerNode = opts.podsPerNode ?? topology.demo.podsPerNode;
     const plan = planFabric(this.lab, topology, podsPerNode);
+    await this.roomForNeighbours(plan);
     const record: LabRecord = {
       lab: this.lab,
       driver: 'embedded',
