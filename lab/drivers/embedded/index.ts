@@ -114,9 +114,19 @@ export class EmbeddedDriver implements Driver {
       // enough for the agents to start and announce afterwards.
       const announcing = plan.agents.filter((a) => a.announce.length).length;
       await steps.run('daemons', `Start FRR on ${plan.routers.length} routers, GoBGP on ${plan.agents.length} nodes (${announcing} announce their pod CIDR), ${plan.pods.length} pods`, async () => {
+        const t0 = performance.now();
+        const lap = (what: string) => ctx.progress({ type: 'log', message: `${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s` });
         await Promise.all(plan.routers.map((r) => this.startRouter(r.name)));
-        await ipBatch(this.runner, [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch]);
-        await Promise.all(plan.agents.flatMap((a) => a.announce.map((cidr) => this.announce(a.node, cidr, a.nodeIp))));
+        lap('routers started');
+        await ipBatch(this.runner, [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch], { env: GO_ENV });
+        lap('agents and pods started');
+        // A few `gobgp` clients at a time: 256 at once, each retrying until its gobgpd listens,
+        // starved the daemons they waited for (68 s to announce 256 pod CIDRs on 2 cores).
+        const todo = plan.agents.flatMap((a) => a.announce.map((cidr) => () => this.announce(a.node, cidr, a.nodeIp)));
+        await Promise.all(Array.from({ length: ANNOUNCE_WORKERS }, async () => {
+          for (let job = todo.shift(); job; job = todo.shift()) await job();
+        }));
+        lap('pod CIDRs announced');
       });
       ctx.signal.throwIfAborted();
       if (opts.wait) {
@@ -163,7 +173,7 @@ export class EmbeddedDriver implements Driver {
 
   /** gobgpd in the node namespace (as Cilium's agent), then its pod CIDR announced. */
   async startAgent(a: { node: string; ns: string; dir: string; nodeIp: string; announce: string[] }): Promise<void> {
-    await runOk(this.runner, agentArgv(a));
+    await runOk(this.runner, agentArgv(a), { env: GO_ENV });
     for (const cidr of a.announce) await this.announce(a.node, cidr, a.nodeIp);
   }
 
@@ -171,7 +181,7 @@ export class EmbeddedDriver implements Driver {
   async announce(node: string, cidr: string, nodeIp: string): Promise<void> {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', 'global', 'rib', 'add', cidr, 'nexthop', nodeIp, '-a', 'ipv4']);
+      const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', 'global', 'rib', 'add', cidr, 'nexthop', nodeIp, '-a', 'ipv4'], { env: GO_ENV });
       if (r.exitCode === 0) return;
       if (Date.now() > deadline) throw new LabError(`${node}: could not announce ${cidr}: ${r.stderr.trim()}`);
       await new Promise((res) => setTimeout(res, 25));
@@ -291,8 +301,17 @@ function answeredJson(command: string, output: string): boolean {
 }
 
 /** Host `ip -batch -`: it stops at the first failing line; the error names that line. */
-async function ipBatch(runner: Runner, lines: string[]): Promise<RunResult> {
-  const r = await runner.run(['ip', '-batch', '-'], { input: lines.join('\n') + '\n' });
+/**
+ * GoBGP's processes (gobgpd per node, the gobgp client) on one OS thread each: a node's agent
+ * holds a handful of sessions, and 256 Go runtimes each sized for every core spent the CPU the
+ * bring-up needed on scheduler and GC threads.
+ */
+const GO_ENV = { GOMAXPROCS: '1' };
+/** Concurrent `gobgp global rib add` clients at up. */
+const ANNOUNCE_WORKERS = 4;
+
+async function ipBatch(runner: Runner, lines: string[], opts: { env?: Record<string, string> } = {}): Promise<RunResult> {
+  const r = await runner.run(['ip', '-batch', '-'], { input: lines.join('\n') + '\n', env: opts.env });
   if (r.cancelled) throw new LabError('cancelled');
   if (r.exitCode === 0) return r;
   const at = Number(/Command failed -:(\d+)/.exec(r.stderr)?.[1]);
