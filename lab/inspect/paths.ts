@@ -149,7 +149,7 @@ export async function planPaths(driver: Driver, topo: Topology, pairs: [Pod, Pod
         const r = await driver.exec(leaf, ['ip', '-j', '-force', '-batch', '-'], { input: [...lines].join('\n') + '\n', signal, timeoutMs: 20_000 });
         for (const line of r.stdout.split('\n')) {
           if (!line.startsWith('[')) continue;
-          for (const x of JSON.parse(line) as { dst: string; from?: string; gateway?: string; dev?: string }[]) {
+          for (const x of parseRouteGets(line)) {
             if (x.from && x.dev) answers.set(`${leaf} ${x.dst} ${x.from}`, `${x.dev} ${x.gateway ?? ''}`);
           }
         }
@@ -186,6 +186,28 @@ export async function planPaths(driver: Driver, topo: Topology, pairs: [Pod, Pod
     uncovered: [...p.goals],
     tried: p.next,
   }));
+}
+
+type RouteGet = { dst: string; from?: string; gateway?: string; dev?: string };
+
+/**
+ * One line of `ip -j -batch` route-get output. On a large batch (a full check of 8×16×16 asks a
+ * leaf tens of thousands of lookups) a line is not always one well-formed array; its objects
+ * (flat: no nested objects) are read one by one then, and a lookup that cannot be read is one
+ * candidate fewer, never a failed check.
+ */
+function parseRouteGets(line: string): RouteGet[] {
+  try {
+    return JSON.parse(line) as RouteGet[];
+  } catch {
+    return (line.match(/\{[^{}]*\}/g) ?? []).flatMap((o) => {
+      try {
+        return [JSON.parse(o) as RouteGet];
+      } catch {
+        return [];
+      }
+    });
+  }
 }
 
 /** The leaves' probe counters: `leaf iface request|reply` → packets (empty when a leaf has no counter table). */
