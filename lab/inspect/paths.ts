@@ -200,12 +200,12 @@ function parseRouteGets(line: string): RouteGet[] {
   try {
     return JSON.parse(line) as RouteGet[];
   } catch {
+    // Each object's own fields, read by name: an object whose other fields (a cached route's
+    // metrics) are malformed still says where the lookup went.
     return (line.match(/\{[^{}]*\}/g) ?? []).flatMap((o) => {
-      try {
-        return [JSON.parse(o) as RouteGet];
-      } catch {
-        return [];
-      }
+      const field = (k: string) => new RegExp(`"${k}":"([^"]*)"`).exec(o)?.[1];
+      const dst = field('dst');
+      return dst ? [{ dst, from: field('from'), gateway: field('gateway'), dev: field('dev') }] : [];
     });
   }
 }
