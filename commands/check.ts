@@ -52,8 +52,8 @@ export default defineCommand({
     const embedded = driver.name === 'embedded';
     ctx.progress({ type: 'step', id: 'paths', label: `ECMP members of ${pairs.length} pairs`, state: 'running' });
     // Probe addresses exist on labs brought up by this version; an older lab gets its pods' own flows only.
-    const withProbes = embedded && pairs.length > 0 && (await driver.exec(pairs[0]![0].name, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(` ${paths.probeAddressesOf(pairs[0]![0])[0]}/32`);
-    const plans: import('../lab/inspect/paths.js').PairPaths[] = embedded ? await paths.planPaths(driver, topo, pairs, withProbes, ctx.signal) : pairs.map(([a, b]) => ({ from: a, to: b, fwd: [], rev: [], flows: [{ src: a.ip, dst: b.ip, main: true }], uncovered: [] }));
+    const withProbes = embedded && pairs.length > 0 && (await driver.exec(pairs[0]![0].name, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(` ${paths.probeAddressesOf(pairs[0]![0]).at(-1)}/32`);
+    const plans: import('../lab/inspect/paths.js').PairPaths[] = embedded ? await paths.planPaths(driver, topo, pairs, withProbes, ctx.signal) : pairs.map(([a, b]) => ({ from: a, to: b, fwd: [], rev: [], flows: [{ src: a.ip, dst: b.ip, main: true }], uncovered: [], tried: 1 }));
     const flowCount = plans.reduce((n, p) => n + p.flows.length, 0);
     ctx.progress({ type: 'step', id: 'paths', label: `ECMP members of ${pairs.length} pairs: ${flowCount} flows`, state: 'ok', elapsedMs: performance.now() - started });
     const label = `${flowCount} flows × ${args.count} pings${args.http ? `, ${pairs.length} HTTP` : ''}${args.nodeport ? `, ${topo.cluster.nodes.length} NodePort` : ''}`;
@@ -177,6 +177,12 @@ export default defineCommand({
   },
 });
 
+/** The chance that `tried` address pairs all miss one of `width` equally likely members: ((w-1)/w)^n. */
+function missOdds(width: number, tried: number): string {
+  const p = width > 1 ? ((width - 1) / width) ** tried : 0;
+  return p >= 0.01 ? `${(p * 100).toFixed(1)} %` : `${p.toExponential(0)}; more likely the member cannot carry a flow: a weighted or broken next hop`;
+}
+
 /**
  * Every member a flow was planned over must have carried its probes: for the flows that were
  * fully answered, the leaves' counters (requests leaving the source leaf, replies leaving the
@@ -197,7 +203,7 @@ function verifyCoverage(
     members += p.fwd.length + p.rev.length;
     const planned = new Set(p.flows.flatMap((f) => [f.fwd && `fwd ${label(f.fwd)}`, f.rev && `rev ${label(f.rev)}`]));
     covered += [...p.fwd.map((m) => `fwd ${label(m)}`), ...p.rev.map((m) => `rev ${label(m)}`)].filter((m) => planned.has(m)).length;
-    for (const u of p.uncovered) if (u !== 'crossed') notes.push(`uncovered: ${p.from.name} → ${p.to.name} ${u.replace(/^fwd /, 'requests via ').replace(/^rev /, 'replies via ')}: no probe address pair hashes onto it`);
+    for (const u of p.uncovered) if (u !== 'crossed') notes.push(`uncovered: ${p.from.name} → ${p.to.name} ${u.replace(/^fwd /, 'requests via ').replace(/^rev /, 'replies via ')}: the leaf's FIB lists this member, yet none of the ${p.tried} address pairs of the two pods hashes onto it (odds of that by luck: ${missOdds(u.startsWith('fwd') ? p.fwd.length : p.rev.length, p.tried)})`);
     const r = results[i]!;
     p.flows.forEach((f, k) => {
       const probe = r.paths?.[k];

@@ -1,9 +1,14 @@
 // Which ECMP member each probe takes, so `check` covers every path between two pods. Routers
 // hash on addresses (policy 0): one address pair always takes one path. Each pod therefore
-// carries a few extra probe addresses (a /29 block of its node's pod CIDR), and for every pair
-// `check` picks address pairs whose hash lands on each leaf-to-spine member, in both directions.
+// carries extra probe addresses, and for every pair `check` picks address pairs whose hash lands
+// on each leaf-to-spine member, in both directions.
 // Which member an address pair takes is the kernel's own answer (`ip route get … iif`, the
 // forwarding lookup with the router's hash and seed), checked afterwards on the leaves' counters.
+//
+// How many: sized for the widest ECMP the topology allows (8 spines). With W members and N
+// candidate address pairs, a member is missed by luck with probability ((W-1)/W)^N per pair and
+// direction. 7 extra addresses (8 × 8 = 64 pairs) missed one of 8 members 0.15 % of the time, a
+// false failure every few checks of a large fabric; 13 (14 × 14 = 196 pairs) make it 4e-12.
 import type { Driver } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
 import type { Route } from '../../commands/results.js';
@@ -11,21 +16,34 @@ import { findNode, ownerOfAddress, type Pod } from '../topology/model.js';
 import { hostIn, ipToInt, parsePrefix } from '../topology/ip.js';
 import { readRoutes } from './routes.js';
 
-/** Extra addresses per pod (a /29 less its last address: the block of pod 15 ends at .255). */
-export const PROBE_ADDRESSES = 7;
+/** Extra addresses per pod in its /29 block (a /29 less its last address: the block of pod 15 ends at .255). */
+const BLOCK_ADDRESSES = 7;
+/** Extra addresses per pod below the blocks: pod i (0..15) holds .32+6i … .37+6i, the 96 addresses up to .127. */
+const LOW_ADDRESSES = 6;
+/** Extra addresses per pod in all. */
+export const PROBE_ADDRESSES = BLOCK_ADDRESSES + LOW_ADDRESSES;
+/** Candidate address pairs per pod pair and direction: the pods' own plus every probe address, each side. */
+export const CANDIDATE_PAIRS = (PROBE_ADDRESSES + 1) ** 2;
 /** check's probes carry DSCP CS1 (TOS 0x20): the leaves count them, and only them, per uplink. */
 export const PROBE_TOS = 0x20;
 export const COUNTER_TABLE = 'bgplab-paths';
 
+const podIndex = (pod: Pod) => ipToInt(pod.ip) - parsePrefix(pod.podCIDR).network - 10;
+
 /** The pod's probe block: pod i of a node (address .10+i) gets .128+8i/29 of the node's pod CIDR. */
 export function probeBlockOf(pod: Pod): string {
-  const i = ipToInt(pod.ip) - parsePrefix(pod.podCIDR).network - 10;
-  return `${hostIn(pod.podCIDR, 128 + 8 * i)}/29`;
+  return `${hostIn(pod.podCIDR, 128 + 8 * podIndex(pod))}/29`;
 }
 
+/** The pod's low probe addresses (.32+6i …), each routed as a /32. */
+export function lowProbeAddressesOf(pod: Pod): string[] {
+  return Array.from({ length: LOW_ADDRESSES }, (_, k) => hostIn(pod.podCIDR, 32 + LOW_ADDRESSES * podIndex(pod) + k));
+}
+
+/** Every probe address of the pod: its /29 block's first 7, then its low ones. */
 export function probeAddressesOf(pod: Pod): string[] {
   const base = probeBlockOf(pod).split('/')[0]!;
-  return Array.from({ length: PROBE_ADDRESSES }, (_, k) => hostIn(`${base}/32`, k));
+  return [...Array.from({ length: BLOCK_ADDRESSES }, (_, k) => hostIn(`${base}/32`, k)), ...lowProbeAddressesOf(pod)];
 }
 
 /** One leaf-to-spine hop a flow can hash onto: `leaf0 eth1 → spine0`. */
@@ -54,6 +72,8 @@ export interface PairPaths {
   flows: Flow[];
   /** Members (or the crossed request/reply combination) no probe address pair hashes onto. */
   uncovered: string[];
+  /** How many candidate address pairs were asked about (all of them, when a goal stayed uncovered). */
+  tried: number;
 }
 
 interface Ends {
@@ -129,7 +149,7 @@ export async function planPaths(driver: Driver, topo: Topology, pairs: [Pod, Pod
         const r = await driver.exec(leaf, ['ip', '-j', '-force', '-batch', '-'], { input: [...lines].join('\n') + '\n', signal, timeoutMs: 20_000 });
         for (const line of r.stdout.split('\n')) {
           if (!line.startsWith('[')) continue;
-          for (const x of JSON.parse(line) as { dst: string; from?: string; gateway?: string; dev?: string }[]) {
+          for (const x of parseRouteGets(line)) {
             if (x.from && x.dev) answers.set(`${leaf} ${x.dst} ${x.from}`, `${x.dev} ${x.gateway ?? ''}`);
           }
         }
@@ -164,7 +184,30 @@ export async function planPaths(driver: Driver, topo: Topology, pairs: [Pod, Pod
     // A pair inside one rack has no ECMP member: its pods' own flow is the whole story.
     flows: p.flows.length ? p.flows : [{ src: p.a.ip, dst: p.b.ip, main: true }],
     uncovered: [...p.goals],
+    tried: p.next,
   }));
+}
+
+type RouteGet = { dst: string; from?: string; gateway?: string; dev?: string };
+
+/**
+ * One line of `ip -j -batch` route-get output. On a large batch (a full check of 8×16×16 asks a
+ * leaf tens of thousands of lookups) a line is not always one well-formed array; its objects
+ * (flat: no nested objects) are read one by one then, and a lookup that cannot be read is one
+ * candidate fewer, never a failed check.
+ */
+function parseRouteGets(line: string): RouteGet[] {
+  try {
+    return JSON.parse(line) as RouteGet[];
+  } catch {
+    // Each object's own fields, read by name: an object whose other fields (a cached route's
+    // metrics) are malformed still says where the lookup went.
+    return (line.match(/\{[^{}]*\}/g) ?? []).flatMap((o) => {
+      const field = (k: string) => new RegExp(`"${k}":"([^"]*)"`).exec(o)?.[1];
+      const dst = field('dst');
+      return dst ? [{ dst, from: field('from'), gateway: field('gateway'), dev: field('dev') }] : [];
+    });
+  }
 }
 
 /** The leaves' probe counters: `leaf iface request|reply` → packets (empty when a leaf has no counter table). */

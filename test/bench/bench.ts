@@ -1,4 +1,4 @@
-// `npm run bench [seed|load|big]`: the embedded lab's speed, measured (median/min/max of several runs),
+// `npm run bench [seed|load|big|max]`: the embedded lab's speed, measured (median/min/max of several runs),
 // printed as a table and written to bench-results.json. Not a test: nothing here fails
 // the suite; targets are printed next to the figures.
 import { execFileSync } from 'node:child_process';
@@ -138,11 +138,45 @@ async function big(): Promise<void> {
   figures.push({ name: '4×8×4 summed RSS', unit: 'MiB', runs: rss, target: 2048 });
 }
 
+/**
+ * The documented maximum, 8 spines × 16 leaves × 16 nodes per rack (256 nodes): `up` to converged
+ * (median of BENCH_MAX_RUNS, default 3; 1 for a quick run), the summed RSS of the lab's processes,
+ * and one full `check` (65,280 pairs) with its verdict.
+ */
+async function max(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bgp-lab-bench-topo-'));
+  const file = join(dir, 'max.yaml');
+  const gen = await session('bench-gen').run(['topo', 'generate', '--spines', '8', '--leaves', '16', '--nodes-per-rack', '16', '--out', file]);
+  if (gen.error) throw new Error(gen.error.message);
+  const lab = 'bench-max';
+  const s = session(lab, file);
+  await s.run('down');
+  const up: number[] = [];
+  const rss: number[] = [];
+  const runs = Math.max(1, Number(process.env.BENCH_MAX_RUNS ?? 3));
+  try {
+    for (let i = 0; i < runs; i++) {
+      up.push(await timed(s, 'up --timeout 300'));
+      rss.push(labRssMiB(lab));
+      if (i < runs - 1) await timed(s, 'down');
+    }
+    figures.push({ name: '8×16×16 up (to converged)', unit: 'ms', runs: up, target: 60000 });
+    figures.push({ name: '8×16×16 summed RSS', unit: 'MiB', runs: rss, target: 8192 });
+    const o = await s.run('check');
+    const r = o.result as CheckResult | undefined;
+    const verdict = o.error ? `error: ${o.error.message}` : r?.ok ? `✓ ${r.passed} pairs` : `✗ ${r?.failed} of ${(r?.passed ?? 0) + (r?.failed ?? 0)} pairs failed${r?.coverage?.notes.length ? `; ${r.coverage.notes[0]}` : ''}`;
+    figures.push({ name: '8×16×16 full check', unit: 'ms', runs: [o.durationMs], note: verdict });
+  } finally {
+    await s.run('down');
+  }
+}
+
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'seed') await seed();
   if (!only || only === 'load') await botLoad();
   if (!only || only === 'big') await big();
+  if (!only || only === 'max') await max();
   const rows = figures.map((f) => {
     const st = f.runs.length ? stats(f.runs) : undefined;
     return {

@@ -8,7 +8,7 @@ import { renderFrrConf } from '../../render/frr.js';
 import { renderGobgpConfig } from './gobgp-config.js';
 import { deviceDir, deviceOfNs, nsName } from './names.js';
 import { labDir } from '../index.js';
-import { probeAddressesOf, probeBlockOf, renderCounterNft } from '../../inspect/paths.js';
+import { lowProbeAddressesOf, probeAddressesOf, probeBlockOf, renderCounterNft } from '../../inspect/paths.js';
 
 /** containerlab's default veth MTU: the kind nodes' net0 and the rack bridges get it. */
 export const CLAB_MTU = 9500;
@@ -163,6 +163,7 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
           `addr add ${POD_GATEWAY}/32 dev ${lxc} scope link`,
           `route add ${pod.ip}/32 dev ${lxc} scope link`,
           `route add ${probeBlockOf(pod)} dev ${lxc} scope link`,
+          ...lowProbeAddressesOf(pod).map((a) => `route add ${a}/32 dev ${lxc} scope link`),
         );
         const podNs = nsPlan(pod.name, 'pod');
         podNs.ipBatch.push(

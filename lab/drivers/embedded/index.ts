@@ -13,6 +13,7 @@ import { vtyCommand, type VtyError } from './vty.js';
 import { Steps } from './steps.js';
 import { waitConverged } from './converge.js';
 import type { ConvergeState } from '../../inspect/converge.js';
+import { PROBE_ADDRESSES } from '../../inspect/paths.js';
 import { findNode, findRouter } from '../../topology/model.js';
 
 const FRR = '/usr/lib/frr';
@@ -59,6 +60,24 @@ export class EmbeddedDriver implements Driver {
     }
   }
 
+  /**
+   * The kernel's ARP table is one for all namespaces, capped by the host's gc_thresh3 (1024 by
+   * default): a 256-node fabric needs ~4,000 entries (every pod address behind its node's lxc,
+   * every node, every link end), and past the cap new neighbours fail ("neighbor table overflow")
+   * and a third of the probes go unanswered. Raise the thresholds to fit (never lower them).
+   */
+  private async roomForNeighbours(plan: FabricPlan): Promise<void> {
+    const need = plan.pods.length * (PROBE_ADDRESSES + 3) + plan.agents.length * 4 + plan.linkBatch.length * 4;
+    const want = { gc_thresh1: 128, gc_thresh2: 2 * need, gc_thresh3: 4 * need };
+    const keys = Object.keys(want).map((k) => `net.ipv4.neigh.default.${k}`);
+    const r = await this.runner.run(['sysctl', '-n', ...keys]);
+    const have = r.stdout.trim().split(/\s+/).map(Number);
+    const raise = Object.entries(want)
+      .filter(([, v], i) => r.exitCode === 0 && Number.isFinite(have[i]) && have[i]! < v)
+      .map(([k, v]) => `net.ipv4.neigh.default.${k}=${v}`);
+    if (raise.length) await runOk(this.runner, ['sysctl', '-qw', ...raise]);
+  }
+
   async up(topology: Topology, topologyFile: string, opts: UpOptions, ctx: DriverContext): Promise<UpOutcome> {
     if (opts.dryRun) return { steps: [], plan: dryRunPlan(this, planFabric(this.lab, topology, opts.podsPerNode ?? topology.demo.podsPerNode)) };
     const steps = new Steps(ctx.progress);
@@ -71,6 +90,7 @@ export class EmbeddedDriver implements Driver {
     await steps.run('preflight', 'Check root, FRR, GoBGP', () => this.preflight());
     const podsPerNode = opts.podsPerNode ?? topology.demo.podsPerNode;
     const plan = planFabric(this.lab, topology, podsPerNode);
+    await this.roomForNeighbours(plan);
     const record: LabRecord = {
       lab: this.lab,
       driver: 'embedded',
@@ -94,9 +114,19 @@ export class EmbeddedDriver implements Driver {
       // enough for the agents to start and announce afterwards.
       const announcing = plan.agents.filter((a) => a.announce.length).length;
       await steps.run('daemons', `Start FRR on ${plan.routers.length} routers, GoBGP on ${plan.agents.length} nodes (${announcing} announce their pod CIDR), ${plan.pods.length} pods`, async () => {
+        const t0 = performance.now();
+        const lap = (what: string) => ctx.progress({ type: 'log', message: `${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s` });
         await Promise.all(plan.routers.map((r) => this.startRouter(r.name)));
-        await ipBatch(this.runner, [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch]);
-        await Promise.all(plan.agents.flatMap((a) => a.announce.map((cidr) => this.announce(a.node, cidr, a.nodeIp))));
+        lap('routers started');
+        await ipBatch(this.runner, [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch], { env: GO_ENV });
+        lap('agents and pods started');
+        // A few `gobgp` clients at a time: 256 at once, each retrying until its gobgpd listens,
+        // starved the daemons they waited for (68 s to announce 256 pod CIDRs on 2 cores).
+        const todo = plan.agents.flatMap((a) => a.announce.map((cidr) => () => this.announce(a.node, cidr, a.nodeIp)));
+        await Promise.all(Array.from({ length: ANNOUNCE_WORKERS }, async () => {
+          for (let job = todo.shift(); job; job = todo.shift()) await job();
+        }));
+        lap('pod CIDRs announced');
       });
       ctx.signal.throwIfAborted();
       if (opts.wait) {
@@ -143,7 +173,7 @@ export class EmbeddedDriver implements Driver {
 
   /** gobgpd in the node namespace (as Cilium's agent), then its pod CIDR announced. */
   async startAgent(a: { node: string; ns: string; dir: string; nodeIp: string; announce: string[] }): Promise<void> {
-    await runOk(this.runner, agentArgv(a));
+    await runOk(this.runner, agentArgv(a), { env: GO_ENV });
     for (const cidr of a.announce) await this.announce(a.node, cidr, a.nodeIp);
   }
 
@@ -151,7 +181,7 @@ export class EmbeddedDriver implements Driver {
   async announce(node: string, cidr: string, nodeIp: string): Promise<void> {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', 'global', 'rib', 'add', cidr, 'nexthop', nodeIp, '-a', 'ipv4']);
+      const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', 'global', 'rib', 'add', cidr, 'nexthop', nodeIp, '-a', 'ipv4'], { env: GO_ENV });
       if (r.exitCode === 0) return;
       if (Date.now() > deadline) throw new LabError(`${node}: could not announce ${cidr}: ${r.stderr.trim()}`);
       await new Promise((res) => setTimeout(res, 25));
@@ -271,8 +301,17 @@ function answeredJson(command: string, output: string): boolean {
 }
 
 /** Host `ip -batch -`: it stops at the first failing line; the error names that line. */
-async function ipBatch(runner: Runner, lines: string[]): Promise<RunResult> {
-  const r = await runner.run(['ip', '-batch', '-'], { input: lines.join('\n') + '\n' });
+/**
+ * GoBGP's processes (gobgpd per node, the gobgp client) on one OS thread each: a node's agent
+ * holds a handful of sessions, and 256 Go runtimes each sized for every core spent the CPU the
+ * bring-up needed on scheduler and GC threads.
+ */
+const GO_ENV = { GOMAXPROCS: '1' };
+/** Concurrent `gobgp global rib add` clients at up. */
+const ANNOUNCE_WORKERS = 4;
+
+async function ipBatch(runner: Runner, lines: string[], opts: { env?: Record<string, string> } = {}): Promise<RunResult> {
+  const r = await runner.run(['ip', '-batch', '-'], { input: lines.join('\n') + '\n', env: opts.env });
   if (r.cancelled) throw new LabError('cancelled');
   if (r.exitCode === 0) return r;
   const at = Number(/Command failed -:(\d+)/.exec(r.stderr)?.[1]);
