@@ -1,8 +1,5 @@
 // The bot's settings, from the environment (and a .env file beside it): validated once at
 // start so a missing or malformed variable stops the bot with its name, not a Slack error later.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { Permission } from '../commands/types.js';
 import type { LabTarget } from '../commands/execute.js';
@@ -50,13 +47,6 @@ export interface BotConfig extends LabTarget {
   admins: string[];
   /** Undefined: every channel. */
   allowedChannels?: string[];
-}
-
-/** .env from the working directory: values already in the environment win. */
-export function readEnvFile(dir = process.cwd()): Record<string, string | undefined> {
-  const file = join(dir, '.env');
-  if (!existsSync(file)) return {};
-  return parseEnv(readFileSync(file, 'utf8'));
 }
 
 export function loadBotConfig(env: Record<string, string | undefined>): BotConfig {

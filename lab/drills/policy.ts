@@ -3,22 +3,25 @@
 // model is the lab record's topology, so every command sees the new policy.
 import { z } from 'zod';
 import type { LabRecord } from '../drivers/types.js';
-import type { PeeringPolicy, Topology } from '../topology/schema.js';
+import { PeeringNeighborSchema, PeeringPolicySchema, type PeeringPolicy, type Topology } from '../topology/schema.js';
 import type { EmbeddedDriver } from '../drivers/embedded/index.js';
 import { UsageError, closest } from '../errors.js';
 import { writeLabRecord } from '../drivers/index.js';
 import { nodesWithChangedPolicy, restartAgent } from '../drivers/embedded/ops.js';
 
-const asn = z.coerce.number().int().min(1).max(4294967295);
+// The model's own field schemas (ranges, CIDR with valid octets), reading the typed words as numbers.
+const neighbor = PeeringNeighborSchema.shape;
+const router = PeeringPolicySchema.shape.virtualRouters.element.shape;
+const number = <T extends z.ZodType<number, number>>(field: T) => z.coerce.number().pipe(field);
 /** Fields of virtualRouters[0] / virtualRouters[0].neighbors[0], as the CRD spells them. */
 export const POLICY_FIELDS = {
-  localASN: asn,
+  localASN: number(router.localASN),
   exportPodCIDR: z.enum(['true', 'false']).transform((v) => v === 'true'),
-  peerASN: asn,
-  peerAddress: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'expected an address with prefix length, e.g. 10.1.8.1/24 (Cilium 1.14 wants CIDR)'),
-  holdTimeSeconds: z.coerce.number().int().min(3),
-  keepAliveTimeSeconds: z.coerce.number().int().min(1),
-  connectRetryTimeSeconds: z.coerce.number().int().min(1),
+  peerASN: number(neighbor.peerASN),
+  peerAddress: neighbor.peerAddress,
+  holdTimeSeconds: number(neighbor.holdTimeSeconds.unwrap()),
+  keepAliveTimeSeconds: number(neighbor.keepAliveTimeSeconds.unwrap()),
+  connectRetryTimeSeconds: number(neighbor.connectRetryTimeSeconds.unwrap()),
 } as const;
 export type PolicyField = keyof typeof POLICY_FIELDS;
 export const ROUTER_FIELDS: PolicyField[] = ['localASN', 'exportPodCIDR'];
