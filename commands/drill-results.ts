@@ -117,15 +117,44 @@ export interface RestartResult {
 
 export interface PolicyView {
   name: string;
+  /** matchLabels only (older readers); `selector` has the whole selector. */
   nodeSelector: Record<string, string>;
   nodes: string[];
   localASN: number;
   exportPodCIDR: boolean;
   neighbors: { peerAddress: string; peerASN: number }[];
+  /** CiliumBGPPeeringPolicy or CiliumBGPClusterConfig (model: added). */
+  kind?: string;
+  /** The nodeSelector as kubectl prints it (`rack=rack0,zone in (a,b)`; `<none>`: every node). */
+  selector?: string;
+}
+
+/** What one node's agent runs, as Cilium would (lab/cilium/desired.ts), and its timers. */
+export interface PolicyNodeView {
+  node: string;
+  state: 'configured' | 'unselected' | 'conflict' | 'invalid' | 'unsupported';
+  reason?: string;
+  sources: string[];
+  neighbors: {
+    instance: string;
+    localASN: number;
+    peerAddress: string;
+    peerASN: number;
+    /** The timers the embedded gobgpd runs with; `cilium`: what Cilium's defaults would give. */
+    timers: { connectRetry: number; holdTime: number; keepalive: number };
+    ciliumTimers: { connectRetry: number; holdTime: number; keepalive: number };
+    /** Which timers the objects set (those win); the others are the lab's fast defaults. */
+    explicit: string[];
+    advertised: string[];
+  }[];
 }
 
 export interface PolicyShowResult {
   policies: PolicyView[];
+  /** (model: added) the Cilium release, each node's intent, and the warnings `topo validate` gives. */
+  version?: string;
+  nodes?: PolicyNodeView[];
+  warnings?: string[];
 }
 
 export interface PolicySetResult {

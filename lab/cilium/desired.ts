@@ -7,8 +7,9 @@
 // deviation (fast defaults, so a fabric converges in seconds) is applied by `effectiveTimers`
 // and shown wherever timers are shown; a timer the objects set explicitly always wins.
 import type { KubeNode, Topology } from '../topology/schema.js';
-import { addressOf } from '../topology/ip.js';
-import { podCidrOf, policyForNode } from '../topology/model.js';
+import { policyError, policyInstances, policySelection } from './peering-policy.js';
+import { clusterConfigInstances, clusterConfigsOf } from './bgp-v2.js';
+import { hasBgpV2Objects, hasPeeringPolicy } from './version.js';
 
 export interface BgpTimers {
   connectRetry: number;
@@ -31,6 +32,8 @@ export interface DesiredNeighbor {
   peerASN: number;
   /** TCP port the node connects to (peerPort; 179 by default). */
   peerPort: number;
+  /** Address the node connects from: the node IP, or a CiliumBGPNodeConfigOverride's localAddress. (added by the model) */
+  localAddress: string;
   /** Cilium's timers for this neighbor: explicit values or the version's defaults. */
   timers: BgpTimers;
   /** Which of `timers` the objects set explicitly (those are never overridden by the lab). */
@@ -94,8 +97,10 @@ export function effectiveTimers(n: DesiredNeighbor, defaults: 'lab' | 'cilium' =
 }
 
 /**
- * Every node's intent. Interim implementation (first matching policy, first virtual router,
- * pod CIDR only); the version-aware reconciler model replaces it behind the same signature.
+ * Every node's intent, as Cilium's agent of the topology's version would compute it from the
+ * lab's Cilium objects: v2alpha1 peering policies (lab/cilium/peering-policy.ts) up to 1.18,
+ * the v2 resources (lab/cilium/bgp-v2.ts) from 1.16. A node a peering policy selects is run by
+ * it (1.16–1.18 pkg/bgpv1/agent/controller.go: BGPv1 first, the v2 config only without one).
  */
 export function desiredAgents(topo: Topology): AgentIntent[] {
   return topo.cluster.nodes.map((node) => intentOf(topo, node));
@@ -106,45 +111,58 @@ export function desiredAgentOf(topo: Topology, nodeName: string): AgentIntent | 
   return node ? intentOf(topo, node) : undefined;
 }
 
-function intentOf(topo: Topology, node: KubeNode): AgentIntent {
-  const policy = policyForNode(topo, node);
-  if (!policy) return { node: node.name, state: 'unselected', reason: 'no CiliumBGPPeeringPolicy selects this node', sources: [] };
-  const vr = policy.virtualRouters[0]!;
-  const source = `CiliumBGPPeeringPolicy ${policy.name}`;
-  const neighbors: DesiredNeighbor[] = vr.neighbors.map((n, i) => {
-    const explicitTimers: DesiredNeighbor['explicitTimers'] = {};
-    if (n.connectRetryTimeSeconds !== undefined) explicitTimers.connectRetry = true;
-    if (n.holdTimeSeconds !== undefined) explicitTimers.holdTime = true;
-    if (n.keepAliveTimeSeconds !== undefined) explicitTimers.keepalive = true;
+/** The configured agents only. */
+export function configuredAgents(topo: Topology): DesiredAgent[] {
+  return desiredAgents(topo).flatMap((i) => (i.state === 'configured' ? [i.agent] : []));
+}
+
+const configured = (node: KubeNode, instances: DesiredInstance[], sources: string[]): AgentIntent => ({
+  node: node.name,
+  state: 'configured',
+  agent: { node: node.name, hostname: node.name, nodeIp: node.ip, instances, sources },
+});
+
+export function intentOf(topo: Topology, node: KubeNode): AgentIntent {
+  const version = topo.cilium.version;
+  const sel = policySelection(topo, node);
+  if (hasPeeringPolicy(version)) {
+    if (sel.state === 'conflict') {
+      const names = sel.policies.map((p) => p.name);
+      return {
+        node: node.name,
+        state: 'conflict',
+        reason: `more than one CiliumBGPPeeringPolicy applies to this node (${names.join(', ')}); Cilium applies no policy at all and withdraws every session`,
+        sources: names.map((n) => `CiliumBGPPeeringPolicy ${n}`),
+      };
+    }
+    if (sel.state === 'selected') {
+      const source = `CiliumBGPPeeringPolicy ${sel.policy.name}`;
+      const err = policyError(sel.policy);
+      if (err) return { node: node.name, state: 'invalid', reason: err, sources: [source] };
+      return configured(node, policyInstances(topo, node, sel.policy), [source]);
+    }
+  }
+  if (hasBgpV2Objects(version)) {
+    const [cc] = clusterConfigsOf(topo, node);
+    if (cc) {
+      const r = clusterConfigInstances(topo, node, cc);
+      if (r.error) return { node: node.name, state: 'invalid', reason: r.error, sources: r.sources };
+      return configured(node, r.instances, r.sources);
+    }
+  }
+  if (!hasPeeringPolicy(version) && sel.state !== 'unselected') {
+    const names = sel.state === 'conflict' ? sel.policies.map((p) => p.name) : [sel.policy.name];
     return {
-      name: addressOf(n.peerAddress),
-      peerAddress: addressOf(n.peerAddress),
-      peerASN: n.peerASN,
-      peerPort: 179,
-      timers: {
-        connectRetry: n.connectRetryTimeSeconds ?? CILIUM_DEFAULT_TIMERS.connectRetry,
-        holdTime: n.holdTimeSeconds ?? CILIUM_DEFAULT_TIMERS.holdTime,
-        keepalive: n.keepAliveTimeSeconds ?? CILIUM_DEFAULT_TIMERS.keepalive,
-      },
-      explicitTimers,
-      ebgpMultihopTTL: 1,
-      gracefulRestart: { enabled: false, restartTimeSeconds: 120 },
-      families: ['ipv4-unicast'],
-      source: `${source} virtualRouters[0].neighbors[${i}]`,
+      node: node.name,
+      state: 'unsupported',
+      reason: `Cilium ${version} has no CiliumBGPPeeringPolicy (removed in 1.19): ${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} ignored and no CiliumBGPClusterConfig selects this node, so it does not peer`,
+      sources: names.map((n) => `CiliumBGPPeeringPolicy ${n}`),
     };
-  });
-  const paths: DesiredPath[] = vr.exportPodCIDR
-    ? [{ prefix: podCidrOf(topo, node), family: 'ipv4-unicast', nexthop: node.ip, origin: 'igp', reason: 'PodCIDR', source }]
-    : [];
+  }
   return {
     node: node.name,
-    state: 'configured',
-    agent: {
-      node: node.name,
-      hostname: node.name,
-      nodeIp: node.ip,
-      instances: [{ name: `as${vr.localASN}`, localASN: vr.localASN, routerId: node.ip, listenPort: -1, neighbors, paths }],
-      sources: [source],
-    },
+    state: 'unselected',
+    reason: hasBgpV2Objects(version) ? 'no CiliumBGPPeeringPolicy or CiliumBGPClusterConfig selects this node' : 'no CiliumBGPPeeringPolicy selects this node',
+    sources: [],
   };
 }

@@ -14,8 +14,9 @@ export default defineScenario({
     const rack = t.racks[0]!;
     const node = nodesOfRack(t, rack.name).at(-1)!;
     const policy = policyForNode(t, node)!;
-    const key = Object.keys(policy.nodeSelector.matchLabels)[0]!;
-    return { node: node.name, policy: policy.name, maint: `${policy.name}-maint`, key, value: policy.nodeSelector.matchLabels[key]!, cidr: cidrOf(t, node.name), leaf: rack.leaf, far: lastRack(t).leaf, from: nodesOfRack(t, lastRack(t).name)[0]!.name };
+    const matchLabels = policy.nodeSelector?.matchLabels ?? {};
+    const key = Object.keys(matchLabels)[0] ?? 'rack';
+    return { node: node.name, policy: policy.name, maint: `${policy.name}-maint`, key, value: matchLabels[key] ?? node.labels[key] ?? '', cidr: cidrOf(t, node.name), leaf: rack.leaf, far: lastRack(t).leaf, from: nodesOfRack(t, lastRack(t).name)[0]!.name };
   },
   page: (f) => `[CRITICAL] Pods on ${f.node} unreachable from other nodes; its BGP session looks healthy.`,
   hints: (f) => [
@@ -31,7 +32,7 @@ export default defineScenario({
     const base = findPolicy(t, f.policy);
     const copy = structuredClone(base);
     copy.name = f.maint;
-    copy.nodeSelector = { matchLabels: { ...base.nodeSelector.matchLabels, [f.key]: f.maint } };
+    copy.nodeSelector = { ...base.nodeSelector, matchLabels: { ...base.nodeSelector?.matchLabels, [f.key]: f.maint } };
     copy.virtualRouters[0]!.exportPodCIDR = false;
     t.cilium.bgpPeeringPolicies.push(copy);
     t.cluster.nodes.find((n) => n.name === f.node)!.labels[f.key] = f.maint;

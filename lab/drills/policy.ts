@@ -6,6 +6,7 @@ import type { LabRecord } from '../drivers/types.js';
 import { PeeringNeighborSchema, PeeringPolicySchema, type PeeringPolicy, type Topology } from '../topology/schema.js';
 import type { EmbeddedDriver } from '../drivers/embedded/index.js';
 import { UsageError, closest } from '../errors.js';
+import { policySelects } from '../cilium/peering-policy.js';
 import { writeLabRecord } from '../drivers/index.js';
 import { nodesWithChangedPolicy, restartAgent } from '../drivers/embedded/ops.js';
 
@@ -34,6 +35,19 @@ export function findPolicy(topo: Topology, name: string): PeeringPolicy {
     throw new UsageError(`no CiliumBGPPeeringPolicy "${name}"`, `${guess ? `did you mean ${guess}? ` : ''}valid: ${names.join(', ')}`);
   }
   return p;
+}
+
+/** A peering policy or (v2) cluster config, peer config or advertisement by name. */
+export function findPolicyObject(topo: Topology, name: string): { name: string } {
+  const c = topo.cilium;
+  const all: { name: string }[] = [...c.bgpPeeringPolicies, ...c.bgpClusterConfigs, ...c.bgpPeerConfigs, ...c.bgpAdvertisements];
+  const o = all.find((x) => x.name === name);
+  if (!o) {
+    const names = all.map((x) => x.name);
+    const guess = closest(name, names);
+    throw new UsageError(`no Cilium BGP object "${name}"`, `${guess ? `did you mean ${guess}? ` : ''}valid: ${names.join(', ')}`);
+  }
+  return o;
 }
 
 export function policyValue(p: PeeringPolicy, field: PolicyField): unknown {
@@ -68,7 +82,7 @@ export async function applyTopology(d: EmbeddedDriver, rec: LabRecord, topology:
   return { nodes };
 }
 
-/** Nodes a policy selects, by its nodeSelector. */
+/** Nodes a policy selects, by its nodeSelector (nil: every node), whether or not another selects them too. */
 export function selectedNodes(topo: Topology, p: PeeringPolicy): string[] {
-  return topo.cluster.nodes.filter((n) => Object.entries(p.nodeSelector.matchLabels).every(([k, v]) => n.labels[k] === v)).map((n) => n.name);
+  return topo.cluster.nodes.filter((n) => policySelects(p, n)).map((n) => n.name);
 }

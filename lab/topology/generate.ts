@@ -109,6 +109,7 @@ export function generateTopology(o: GenerateOptions): Topology {
         nodeSelector: { matchLabels: { rack: `rack${j}` } },
         virtualRouters: [{ localASN: leafAsn(j), exportPodCIDR: true, neighbors: [{ peerAddress: `${net(rackSubnet(j))}.1/24`, peerASN: leafAsn(j) }] }],
       })),
+      bgpClusterConfigs: [], bgpPeerConfigs: [], bgpAdvertisements: [], bgpNodeConfigOverrides: [],
     },
     demo: { name: 'app', image: 'burlyluo/nettool', containerName: 'nettool', podsPerNode: o.podsPerNode ?? 1, service: { port: 8080, targetPort: 80, nodePort: 32000 } },
   };

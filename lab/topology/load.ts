@@ -122,7 +122,8 @@ export function parseTopology(text: string, file = '<topology>'): LoadResult {
     return { issues: located(parsed.error.issues.map((iss) => ({ path: formatPath(iss.path as (string | number)[]), message: iss.message }))) };
   }
   const issues = located(validateTopology(parsed.data));
-  return { topology: issues.length ? undefined : parsed.data, issues };
+  // Warnings (what Cilium accepts, with its consequence) leave the topology loadable.
+  return { topology: issues.some((i) => i.severity !== 'warning') ? undefined : parsed.data, issues };
 }
 
 /** The first MAX_ISSUES, and a last one saying how many more. */
@@ -134,7 +135,7 @@ function capped(issues: TopologyIssue[]): TopologyIssue[] {
 export function loadTopology(ref = DEFAULT_TOPOLOGY_FILE): Topology {
   const file = topologyPath(ref);
   const result = parseTopology(readTopologyFile(file), file);
-  if (!result.topology) throw new TopologyError(file, result.issues);
+  if (!result.topology) throw new TopologyError(file, result.issues.filter((i) => i.severity !== 'warning'));
   return result.topology;
 }
 

@@ -2,6 +2,7 @@
 // Every driver, renderer and command reads the fabric through these, never re-derives it.
 import type { KubeNode, PeeringPolicy, Rack, Router, Topology } from './schema.js';
 import { addressOf, contains, hostIn, nthSubnet } from './ip.js';
+import { desiredAgents, intentOf } from '../cilium/desired.js';
 
 /** podSubnet split in /24s in node order, as the kube-controller-manager allocates. */
 export function podCidrOf(topo: Topology, node: KubeNode): string {
@@ -37,10 +38,32 @@ export function podsOf(topo: Topology, podsPerNode = topo.demo.podsPerNode): Pod
   return pods;
 }
 
+/**
+ * The peering policy a node runs, read from the agent model (lab/cilium/desired.ts): undefined
+ * when Cilium would configure nothing there (unselected, two policies, invalid, 1.19 without v2
+ * objects). A node configured by v2 resources gets a v2alpha1-shaped view of its desired agent
+ * (its instances as virtual routers), for readers that still speak the policy's shape.
+ */
 export function policyForNode(topo: Topology, node: KubeNode): PeeringPolicy | undefined {
-  return topo.cilium.bgpPeeringPolicies.find((p) =>
-    Object.entries(p.nodeSelector.matchLabels).every(([k, v]) => node.labels[k] === v),
-  );
+  const intent = intentOf(topo, node);
+  if (intent.state !== 'configured') return undefined;
+  const [kind, name] = intent.agent.sources[0]!.split(' ');
+  if (kind === 'CiliumBGPPeeringPolicy') return topo.cilium.bgpPeeringPolicies.find((p) => p.name === name);
+  return {
+    name: name!,
+    nodeSelector: { matchLabels: { ...node.labels } },
+    virtualRouters: intent.agent.instances.map((i) => ({
+      localASN: i.localASN,
+      exportPodCIDR: i.paths.some((p) => p.reason === 'PodCIDR'),
+      neighbors: i.neighbors.map((n) => ({
+        peerAddress: `${n.peerAddress}/32`,
+        peerASN: n.peerASN,
+        ...(n.explicitTimers.connectRetry ? { connectRetryTimeSeconds: n.timers.connectRetry } : {}),
+        ...(n.explicitTimers.holdTime ? { holdTimeSeconds: n.timers.holdTime } : {}),
+        ...(n.explicitTimers.keepalive ? { keepAliveTimeSeconds: n.timers.keepalive } : {}),
+      })),
+    })),
+  };
 }
 
 export function rackOf(topo: Topology, node: KubeNode): Rack {
@@ -99,21 +122,19 @@ export function sessionEnds(topo: Topology): ExpectedSession[] {
       });
     }
   }
-  for (const node of topo.cluster.nodes) {
-    const policy = policyForNode(topo, node);
-    if (!policy) continue;
-    for (const vr of policy.virtualRouters) {
-      for (const n of vr.neighbors) {
-        const peerAddress = addressOf(n.peerAddress);
+  for (const intent of desiredAgents(topo)) {
+    if (intent.state !== 'configured') continue;
+    for (const inst of intent.agent.instances) {
+      for (const n of inst.neighbors) {
         ends.push({
-          device: node.name,
+          device: intent.node,
           deviceKind: 'node',
-          localAs: vr.localASN,
-          localAddress: node.ip,
-          peer: ownerOfAddress(topo, peerAddress)?.name ?? peerAddress,
-          peerAddress,
+          localAs: inst.localASN,
+          localAddress: n.localAddress,
+          peer: ownerOfAddress(topo, n.peerAddress)?.name ?? n.peerAddress,
+          peerAddress: n.peerAddress,
           peerAs: n.peerASN,
-          type: n.peerASN === vr.localASN ? 'ibgp' : 'ebgp',
+          type: n.peerASN === inst.localASN ? 'ibgp' : 'ebgp',
         });
       }
     }

@@ -2,6 +2,7 @@
 // and the embedded lab is derived. Field names follow the seed (FABRIC.md) and the
 // Kubernetes objects they stand for, so a reader can map each one back.
 import { z } from 'zod';
+import { CILIUM_MINORS, ciliumMinor } from '../cilium/version.js';
 
 // Every string here becomes something else: a namespace or interface name in an `ip -batch`
 // line, a path under the lab directory, a Kubernetes name or label, an image reference, a word
@@ -135,25 +136,168 @@ export const NodeSchema = z.object({
   podCIDR: cidr.optional(),
 });
 
-export const PeeringNeighborSchema = z.object({
+// ---- Cilium's BGP objects (field names, defaults and limits from the CRDs in
+// ../shared/oracles/cilium/*; which release has which field: lab/cilium/version.ts). The schema
+// accepts every field of every modelled release (1.14–1.19); the version check in
+// lab/cilium/issues.ts refuses a field or kind the topology's release does not have.
+const selectorRequirement = z
+  .object({
+    key: labelKey,
+    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+    values: list(labelValue, 64, 'values').optional(),
+  })
+  .superRefine((r, ctx) => {
+    // k8s.io/apimachinery LabelSelectorAsSelector: what the agent cannot turn into a selector.
+    const n = r.values?.length ?? 0;
+    if ((r.operator === 'In' || r.operator === 'NotIn') && n === 0) ctx.addIssue({ code: 'custom', path: ['values'], message: `values must be given when operator is ${r.operator}` });
+    if ((r.operator === 'Exists' || r.operator === 'DoesNotExist') && n > 0) ctx.addIssue({ code: 'custom', path: ['values'], message: `values must be empty when operator is ${r.operator}` });
+  });
+/** A Kubernetes LabelSelector: matchLabels AND matchExpressions. */
+export const LabelSelectorSchema = z.strictObject({
+  matchLabels: labels.optional(),
+  matchExpressions: list(selectorRequirement, LIMITS.labels, 'expressions').optional(),
+});
+const int32 = (min: number, max = 2147483647) => z.number().int().min(min).max(max);
+const BGP_COMMUNITY = /^(\d{1,5}:\d{1,5}|\d{1,10})$/;
+const BGP_LARGE_COMMUNITY = /^\d{1,10}:\d{1,10}:\d{1,10}$/;
+const WELL_KNOWN_COMMUNITIES = ['internet', 'planned-shut', 'accept-own', 'route-filter-translated-v4', 'route-filter-v4', 'route-filter-translated-v6', 'route-filter-v6', 'llgr-stale', 'no-llgr', 'blackhole', 'no-export', 'no-advertise', 'no-export-subconfed', 'no-peer'] as const;
+export const CommunitiesSchema = z.strictObject({
+  standard: list(z.string().regex(BGP_COMMUNITY, 'a community such as 65000:100 or a 32-bit number'), 32, 'communities').optional(),
+  large: list(z.string().regex(BGP_LARGE_COMMUNITY, 'a large community such as 65000:1:2'), 32, 'communities').optional(),
+  wellKnown: list(z.enum(WELL_KNOWN_COMMUNITIES), 14, 'communities').optional(),
+});
+/** The lab models unicast IPv4 and IPv6 (the CRDs list more AFI/SAFIs than GoBGP's Cilium uses). */
+const FamilySchema = z.strictObject({ afi: z.enum(['ipv4', 'ipv6'], { message: 'the lab models afi ipv4 or ipv6' }), safi: z.enum(['unicast'], { message: 'the lab models safi unicast' }) });
+const gracefulRestart = z.strictObject({ enabled: z.boolean(), restartTimeSeconds: int32(1, 4095).optional() });
+/** A Kubernetes Secret name (authSecretRef): the lab has no Secrets, so the name is only carried. */
+const secretName = z.string().max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Kubernetes Secret name');
+
+export const PeeringNeighborSchema = z.strictObject({
   peerAddress: cidr,
+  peerPort: port.optional(),
   peerASN: asn,
+  eBGPMultihopTTL: int32(1, 255).optional(),
   connectRetryTimeSeconds: seconds(1).optional(),
   holdTimeSeconds: seconds(3).optional(),
   keepAliveTimeSeconds: seconds(1).optional(),
+  gracefulRestart: gracefulRestart.optional(),
+  // 1.15+
+  authSecretRef: secretName.optional(),
+  families: list(FamilySchema, 2, 'families').optional(),
+  advertisedPathAttributes: list(
+    z.strictObject({
+      selectorType: z.enum(['PodCIDR', 'CiliumLoadBalancerIPPool', 'CiliumPodIPPool']),
+      selector: LabelSelectorSchema.optional(),
+      communities: CommunitiesSchema.optional(),
+      localPreference: z.number().int().min(0).max(4294967295).optional(),
+    }),
+    8,
+    'path attributes',
+  ).optional(),
 });
 
-export const PeeringPolicySchema = z.object({
+export const SERVICE_ADDRESS_TYPES = ['LoadBalancerIP', 'ClusterIP', 'ExternalIP'] as const;
+
+export const PeeringPolicySchema = z.strictObject({
   name,
-  nodeSelector: z.object({ matchLabels: labels }),
+  /** Missing: the policy selects every node (v2alpha1 bgpp_types.go: "If empty / nil this policy applies to all nodes"). */
+  nodeSelector: LabelSelectorSchema.optional(),
   virtualRouters: list(
-    z.object({
+    z.strictObject({
       localASN: asn,
       exportPodCIDR: z.boolean().default(false),
+      /** Missing: no Service is advertised (v1.14 pkg/bgpv1/manager/reconcile.go). */
+      serviceSelector: LabelSelectorSchema.optional(),
+      // 1.15+
+      podIPPoolSelector: LabelSelectorSchema.optional(),
+      serviceAdvertisements: list(z.enum(SERVICE_ADDRESS_TYPES), 3, 'address types').optional(),
       neighbors: list(PeeringNeighborSchema, LIMITS.policyNeighbors, 'neighbors').min(1),
     }),
     LIMITS.virtualRouters,
     'virtual routers',
+  ).min(1),
+});
+
+// The v2 resources (1.16+: cilium.io/v2alpha1 in 1.16–1.17, cilium.io/v2 from 1.18), one list
+// each under `cilium:`; an entry is the object's name (and labels) plus its spec's fields.
+export const BgpClusterConfigSchema = z.strictObject({
+  name,
+  /** Missing: every node (bgp_cluster_types.go: "If empty / nil this config applies to all nodes"). */
+  nodeSelector: LabelSelectorSchema.optional(),
+  bgpInstances: list(
+    z.strictObject({
+      name,
+      localASN: asn.optional(),
+      /** 1.18+ */
+      localPort: port.optional(),
+      peers: list(
+        z.strictObject({
+          name,
+          peerAddress: ipv4.optional(),
+          /** 0 or missing: learned from the peer's OPEN (1.18+); 1.16–1.17 require it. */
+          peerASN: z.number().int().min(0).max(4294967295).optional(),
+          peerConfigRef: z.strictObject({ name }).optional(),
+        }),
+        LIMITS.policyNeighbors,
+        'peers',
+      ).default([]),
+    }),
+    16,
+    'BGP instances',
+  ).min(1),
+});
+
+export const BgpPeerConfigSchema = z.strictObject({
+  name,
+  timers: z
+    .object({ connectRetryTimeSeconds: seconds(1).optional(), holdTimeSeconds: seconds(3).optional(), keepAliveTimeSeconds: seconds(1).optional() })
+    .optional(),
+  transport: z.strictObject({ peerPort: port.optional() }).optional(),
+  ebgpMultihop: int32(1, 255).optional(),
+  gracefulRestart: gracefulRestart.optional(),
+  authSecretRef: secretName.optional(),
+  /** Missing: IPv4 and IPv6 unicast with no advertisements (bgp_peer_types.go). */
+  families: list(FamilySchema.extend({ advertisements: LabelSelectorSchema.optional() }), 2, 'families').optional(),
+});
+
+export const BgpAdvertisementSchema = z.strictObject({
+  name,
+  labels: labels.default({}),
+  advertisements: list(
+    z
+      .object({
+        advertisementType: z.enum(['PodCIDR', 'CiliumPodIPPool', 'Service', 'Interface']),
+        selector: LabelSelectorSchema.optional(),
+        service: z.strictObject({ addresses: list(z.enum(SERVICE_ADDRESS_TYPES), 3, 'address types').min(1) }).optional(),
+        interface: z.strictObject({ name: ifname }).optional(),
+        attributes: z.strictObject({ communities: CommunitiesSchema.optional(), localPreference: z.number().int().min(0).max(4294967295).optional() }).optional(),
+      })
+      // The CRD's own x-kubernetes-validations (bgp_advert_types.go): the API server refuses these.
+      .superRefine((a, ctx) => {
+        const add = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+        if (a.advertisementType === 'Service' && !a.service) add('service', "service field is required for the 'Service' advertisementType");
+        if (a.advertisementType !== 'Service' && a.service) add('service', "service field is not allowed for non-'Service' advertisementType");
+        if (a.advertisementType === 'Interface' && !a.interface) add('interface', "interface field is required for the 'Interface' advertisementType");
+        if (a.advertisementType !== 'Interface' && a.interface) add('interface', "interface field is not allowed for non-'Interface' advertisementType");
+        if (a.advertisementType === 'PodCIDR' && a.selector) add('selector', "selector field is not allowed for the 'PodCIDR' advertisementType");
+      }),
+    16,
+    'advertisements',
+  ),
+});
+
+/** Named after the node it overrides (bgp_node_override_types.go: metadata.name is the node name). */
+export const BgpNodeConfigOverrideSchema = z.strictObject({
+  name,
+  bgpInstances: list(
+    z.strictObject({
+      name,
+      routerID: ipv4.optional(),
+      localPort: port.optional(),
+      peers: list(z.strictObject({ name, localAddress: ipv4.optional() }), LIMITS.policyNeighbors, 'peers').optional(),
+    }),
+    16,
+    'BGP instances',
   ).min(1),
 });
 
@@ -170,13 +314,19 @@ export const TopologySchema = z.object({
     nodes: list(NodeSchema, LIMITS.nodes, 'nodes').min(1),
   }),
   cilium: z.object({
-    version: z.string().regex(/^v?\d{1,3}\.\d{1,3}\.\d{1,3}(-[0-9A-Za-z.]{1,32})?$/, 'expected a Cilium version such as 1.14.0-rc.0').default('1.14.0-rc.0'),
+    version: z.string().regex(/^v?\d{1,3}\.\d{1,3}\.\d{1,3}(-[0-9A-Za-z.]{1,32})?$/, 'expected a Cilium version such as 1.14.0-rc.0')
+      .refine((v) => ciliumMinor(v) !== undefined, `the lab models Cilium ${CILIUM_MINORS[0]}–${CILIUM_MINORS.at(-1)}; give a release such as 1.14.0-rc.0 or 1.18.3`)
+      .default('1.14.0-rc.0'),
     /** Helm values as the seed passes them with --set (dotted keys expanded). */
     helmValues: z
       .record(helmKey, helmValue)
       .refine((v) => countLeaves(v) <= LIMITS.helmValues, `at most ${LIMITS.helmValues} helm values`)
       .default({}),
     bgpPeeringPolicies: list(PeeringPolicySchema, LIMITS.policies, 'policies').default([]),
+    bgpClusterConfigs: list(BgpClusterConfigSchema, LIMITS.policies, 'cluster configs').default([]),
+    bgpPeerConfigs: list(BgpPeerConfigSchema, LIMITS.policies, 'peer configs').default([]),
+    bgpAdvertisements: list(BgpAdvertisementSchema, LIMITS.policies, 'advertisements').default([]),
+    bgpNodeConfigOverrides: list(BgpNodeConfigOverrideSchema, LIMITS.nodes, 'node config overrides').default([]),
   }),
   demo: z.object({
     /** The DaemonSet, Service, app label and pod-name prefix. */
@@ -211,6 +361,8 @@ export function sizeIssues(raw: unknown): { path: string; message: string }[] {
   check('racks', at(raw, 'racks'), LIMITS.racks, 'racks');
   check('cluster.nodes', at(raw, 'cluster', 'nodes'), LIMITS.nodes, 'nodes');
   check('cilium.bgpPeeringPolicies', at(raw, 'cilium', 'bgpPeeringPolicies'), LIMITS.policies, 'policies');
+  for (const k of ['bgpClusterConfigs', 'bgpPeerConfigs', 'bgpAdvertisements']) check(`cilium.${k}`, at(raw, 'cilium', k), LIMITS.policies, k);
+  check('cilium.bgpNodeConfigOverrides', at(raw, 'cilium', 'bgpNodeConfigOverrides'), LIMITS.nodes, 'overrides');
   return out;
 }
 
@@ -221,4 +373,10 @@ export type RouterNeighbor = z.infer<typeof RouterNeighborSchema>;
 export type Rack = z.infer<typeof RackSchema>;
 export type KubeNode = z.infer<typeof NodeSchema>;
 export type PeeringPolicy = z.infer<typeof PeeringPolicySchema>;
+export type PeeringNeighbor = z.infer<typeof PeeringNeighborSchema>;
+export type LabelSelectorSpec = z.infer<typeof LabelSelectorSchema>;
+export type BgpClusterConfig = z.infer<typeof BgpClusterConfigSchema>;
+export type BgpPeerConfig = z.infer<typeof BgpPeerConfigSchema>;
+export type BgpAdvertisement = z.infer<typeof BgpAdvertisementSchema>;
+export type BgpNodeConfigOverride = z.infer<typeof BgpNodeConfigOverrideSchema>;
 export type Link = z.infer<typeof LinkSchema>;

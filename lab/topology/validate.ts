@@ -2,12 +2,16 @@
 // Each issue names the field path and says what to do.
 import type { Topology } from './schema.js';
 import { addressOf, contains, isValidIp, networkOf, overlaps, parsePrefix } from './ip.js';
-import { podCidrOf, policyForNode } from './model.js';
+import { podCidrOf } from './model.js';
+import { intentOf } from '../cilium/desired.js';
+import { ciliumIssues } from '../cilium/issues.js';
 
 export interface TopologyIssue {
   path: string;
   message: string;
   line?: number;
+  /** A warning: Cilium accepts the model, with the consequence named; the topology still loads. */
+  severity?: 'warning';
 }
 
 const MAX_IFNAME = 15; // IFNAMSIZ - 1: the kernel refuses longer interface names
@@ -141,19 +145,18 @@ export function validateTopology(topo: Topology): TopologyIssue[] {
       if (router === r) add(`${path}.address`, `${n.address} is ${r.name}'s own address`);
       else if (router && router.asn !== n.asn) add(`${path}.asn`, `${router.name} is AS ${router.asn}, not ${n.asn}`);
       else if (node) {
-        const pol = policyForNode(topo, node);
-        const localAsn = pol?.virtualRouters[0]?.localASN;
-        if (localAsn !== undefined && localAsn !== n.asn) add(`${path}.asn`, `node ${node.name} runs AS ${localAsn} (policy ${pol!.name}), not ${n.asn}`);
+        const intent = intentOf(topo, node);
+        if (intent.state === 'configured' && !intent.agent.instances.some((x) => x.localASN === n.asn))
+          add(`${path}.asn`, `node ${node.name} runs AS ${intent.agent.instances.map((x) => x.localASN).join(', ')} (${intent.agent.sources[0]}), not ${n.asn}`);
       } else if (!router) add(`${path}.address`, `no router interface or node has address ${n.address}`);
       if (!r.interfaces.some((itf) => contains(itf.address, n.address)))
         add(`${path}.address`, `${n.address} is on none of ${r.name}'s subnets; peers must be directly connected`);
     }),
   );
 
-  // Peering policies: neighbors are router addresses with the router's AS; selectors match something.
+  // Peering policies: neighbors are router addresses with the router's AS. Selection, versions
+  // and what the agent refuses: lab/cilium/issues.ts (warnings for what Cilium accepts).
   topo.cilium.bgpPeeringPolicies.forEach((p, i) => {
-    const selected = topo.cluster.nodes.filter((n) => policyForNode(topo, n) === p);
-    if (!selected.length) add(`cilium.bgpPeeringPolicies[${i}].nodeSelector`, `policy ${p.name} selects no node; check its matchLabels against the node labels`);
     p.virtualRouters.forEach((vr, j) =>
       vr.neighbors.forEach((n, k) => {
         const path = `cilium.bgpPeeringPolicies[${i}].virtualRouters[${j}].neighbors[${k}]`;
@@ -164,5 +167,6 @@ export function validateTopology(topo: Topology): TopologyIssue[] {
       }),
     );
   });
+  if (!issues.length) issues.push(...ciliumIssues(topo));
   return issues;
 }

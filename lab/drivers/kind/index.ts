@@ -12,7 +12,7 @@ import { kindDown, kindUp } from './up.js';
 import { runOk } from '../../runners/local.js';
 import type { Kube } from './kube.js';
 import { ciliumPeersAsGobgp } from './cilium-peers.js';
-import { versionAtLeast } from '../../render/cilium.js';
+import { versionAtLeast } from '../../cilium/version.js';
 
 export { kindPlan, displayArgv } from './plan.js';
 export type { PlanStep } from './plan.js';
