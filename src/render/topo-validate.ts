@@ -6,7 +6,11 @@ import type { TextOptions } from './text.js';
 export function topoValidateLines(r: TopoValidateResult): Line[] {
   if (r.ok && r.summary) {
     const s = r.summary;
-    return [[seg('valid ', { color: 'green', bold: true }), seg(`${r.file}: ${s.routers} routers, ${s.links} links, ${s.racks} racks, ${s.nodes} nodes, ${s.sessions} BGP sessions`)]];
+    return [
+      [seg('valid ', { color: 'green', bold: true }), seg(`${r.file}: ${s.routers} routers, ${s.links} links, ${s.racks} racks, ${s.nodes} nodes, ${s.sessions} BGP sessions`)],
+      // Warnings: Cilium accepts the model, and this is what it does with it.
+      ...r.issues.filter((i) => i.severity === 'warning').map((i): Line => [seg('  warning ', { color: 'yellow', bold: true }), seg(i.path || '(file)', { color: 'yellow' }), seg(i.line ? ` (line ${i.line})` : '', { dim: true }), seg(`: ${i.message}`)]),
+    ];
   }
   return [
     [seg(`${r.issues.length} problem${r.issues.length === 1 ? '' : 's'} `, { color: 'red', bold: true }), seg(`in ${r.file}`)],
