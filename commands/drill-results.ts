@@ -164,6 +164,10 @@ export interface PolicySetResult {
   to: unknown;
   /** Agents Cilium reconciled: restarted with the new config, announcing when exportPodCIDR. */
   nodes: { node: string; running: boolean; announced: string[] }[];
+  /** (model: added) the edited object's kind; nodes whose agent now runs nothing and why (Cilium's words); warnings. */
+  kind?: string;
+  unpeered?: { node: string; state: string; reason: string }[];
+  warnings?: string[];
 }
 
 export interface NetemResult {

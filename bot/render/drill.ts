@@ -119,14 +119,18 @@ export function renderPolicyShow(r: PolicyShowResult): SlackMessage {
     ['policy', 'nodeSelector', 'localASN', 'exportPodCIDR', 'neighbors', 'nodes'],
     ...r.policies.map((p) => [p.name, Object.entries(p.nodeSelector).map(([k, v]) => `${k}=${v}`).join(','), String(p.localASN), String(p.exportPodCIDR), p.neighbors.map((n) => `${n.peerAddress} AS${n.peerASN}`).join(', '), p.nodes.join(', ') || '(none)']),
   ]);
-  return { text: `${r.policies.length} CiliumBGPPeeringPolicies`, blocks: [section(`*CiliumBGPPeeringPolicies* (${r.policies.length})`), ...codeSections(lines.map((l) => [l]), 2).blocks] };
+  const notes = [
+    ...(r.nodes ?? []).filter((n) => n.state !== 'configured').map((n) => `:warning: *${esc(n.node)}*: ${esc(n.state)}: ${esc(n.reason ?? '')}`),
+    ...(r.warnings ?? []).map((w) => `:warning: ${esc(w)}`),
+  ].slice(0, 10);
+  return { text: `${r.policies.length} CiliumBGPPeeringPolicies`, blocks: [section(`*Cilium BGP objects*${r.version ? ` (Cilium ${esc(r.version)})` : ''} (${r.policies.length})`), ...codeSections(lines.map((l) => [l]), 2).blocks, ...(notes.length ? [section(notes.join('\n'))] : [])] };
 }
 
 export function renderPolicySet(r: PolicySetResult): SlackMessage {
   const nodes = r.nodes.map((n) => `• ${esc(n.node)}: agent reconfigured${n.announced.length ? `, announcing ${esc(n.announced.join(', '))}` : ', not announcing its pod CIDR'}`);
   return {
     text: `policy ${r.policy}: ${r.field} → ${JSON.stringify(r.to)}`,
-    blocks: [section(`:pencil2: *policy ${esc(r.policy)}*: ${esc(r.field)} \`${esc(JSON.stringify(r.from))}\` → \`${esc(JSON.stringify(r.to))}\`\n${nodes.join('\n') || '_no agent configuration changed_'}`)],
+    blocks: [section(`:pencil2: *policy ${esc(r.policy)}*: ${esc(r.field)} \`${esc(JSON.stringify(r.from))}\` → \`${esc(JSON.stringify(r.to))}\`\n${nodes.join('\n') || '_no agent configuration changed_'}${(r.unpeered ?? []).map((u) => `\n:warning: ${esc(u.node)}: ${esc(u.state)}: ${esc(u.reason)}`).join('').slice(0, 2500)}`)],
   };
 }
 

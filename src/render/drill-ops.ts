@@ -21,19 +21,34 @@ export function restartText(r: RestartResult, o: TextOptions): string {
 export function policyShowText(r: PolicyShowResult, o: TextOptions): string {
   const rows = r.policies.map((p) => [
     seg(p.name, { bold: true }),
-    seg(Object.entries(p.nodeSelector).map(([k, v]) => `${k}=${v}`).join(',')),
+    seg(p.selector ?? Object.entries(p.nodeSelector).map(([k, v]) => `${k}=${v}`).join(',')),
     seg(String(p.localASN)),
     seg(String(p.exportPodCIDR), { color: p.exportPodCIDR ? undefined : 'yellow' }),
     seg(p.neighbors.map((n) => `${n.peerAddress} AS${n.peerASN}`).join(', ')),
     seg(p.nodes.join(', ') || '(none)'),
   ]);
-  return linesToText(table(['policy', 'nodeSelector', 'localASN', 'exportPodCIDR', 'neighbors', 'nodes'], rows), o);
+  const lines: Line[] = [...(r.version ? [[seg(`Cilium ${r.version}`, { bold: true })] as Line] : []), ...table(['policy', 'nodeSelector', 'localASN', 'exportPodCIDR', 'neighbors', 'nodes'], rows)];
+  // What each node's agent runs (Cilium's model), and the timers in force against Cilium's defaults.
+  for (const n of r.nodes ?? []) {
+    if (n.state !== 'configured') {
+      lines.push([seg(`${n.node}: `, { bold: true }), seg(`${n.state}: ${n.reason}`, { color: 'yellow' })]);
+      continue;
+    }
+    for (const x of n.neighbors) {
+      const t = (v: { holdTime: number; keepalive: number; connectRetry: number }) => `${v.holdTime}/${v.keepalive}/${v.connectRetry}s`;
+      const lab = x.explicit.length < 3 ? ` (lab fast; Cilium ${t(x.ciliumTimers)})` : ' (set)';
+      lines.push([seg(`${n.node} `, { bold: true }), seg(`→ ${x.peerAddress} AS${x.peerASN} hold/keepalive/retry ${t(x.timers)}`), seg(lab, { dim: true }), seg(x.advertised.length ? ` ${x.advertised.join(', ')}` : ' advertises nothing')]);
+    }
+  }
+  for (const w of r.warnings ?? []) lines.push([seg('warning ', { color: 'yellow', bold: true }), seg(w)]);
+  return linesToText(lines, o);
 }
 
 export function policySetText(r: PolicySetResult, o: TextOptions): string {
   const lines: Line[] = [[seg('✓ ', { color: 'green' }), seg(`policy ${r.policy}: ${r.field} ${JSON.stringify(r.from)} → ${JSON.stringify(r.to)}`, { bold: true })]];
   for (const n of r.nodes) lines.push([seg(`  ${n.node}: agent reconfigured${n.announced.length ? `, announcing ${n.announced.join(', ')}` : ', not announcing its pod CIDR'}`)]);
   if (!r.nodes.length) lines.push([seg('  no agent configuration changed', { dim: true })]);
+  for (const u of r.unpeered ?? []) lines.push([seg(`  ${u.node}: ${u.state}: `, { color: 'yellow', bold: true }), seg(u.reason)]);
   return linesToText(lines, o);
 }
 
