@@ -29,6 +29,7 @@ import agentRestart from './agent-restart.js';
 import routerRestart from './router-restart.js';
 import policyShow from './policy-show.js';
 import policySet from './policy-set.js';
+import policyMigrate from './policy-migrate.js';
 import netem from './netem.js';
 
 export const commands: CommandSpec[] = [
@@ -55,6 +56,7 @@ export const commands: CommandSpec[] = [
   routerRestart,
   policyShow,
   policySet,
+  policyMigrate,
   netem,
   topoValidate,
   topoShow,

@@ -8,7 +8,7 @@ import { renderCheck } from './check.js';
 import { renderInterfaces } from './interfaces.js';
 import { renderStatus } from './status.js';
 import { renderDown, renderUp } from './up.js';
-import { renderRender, renderTopoGenerate } from './files.js';
+import { renderPolicyMigrate, renderRender, renderTopoGenerate } from './files.js';
 import { renderAudit, renderCapture, renderHelp, renderTopo, renderTrace, renderYaml } from './misc.js';
 import {
   renderDrillCheck, renderDrillEnd, renderDrillHint, renderDrillList, renderDrillScores, renderDrillStart, renderDrillStatus,
@@ -45,6 +45,7 @@ export const slackRenderers: Record<string, Renderer> = {
   'router restart': renderRestart,
   'policy show': renderPolicyShow,
   'policy set': renderPolicySet,
+  'policy migrate': renderPolicyMigrate,
   netem: renderNetem,
 };
 

@@ -1,5 +1,6 @@
 // Operator commands used during incidents: link, agent/router restart, policy, netem.
 import type { LinkResult, NetemResult, PolicySetResult, PolicyShowResult, RestartResult } from '../../commands/drill-results.js';
+import type { PolicyMigrateResult } from '../../commands/policy-migrate.js';
 import { linesToText, ms, seg, table, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
 
@@ -53,3 +54,14 @@ export function policySetText(r: PolicySetResult, o: TextOptions): string {
 }
 
 export const netemText = (r: NetemResult, o: TextOptions) => linesToText([[seg(`${r.router} ${r.iface}: `, { bold: true }), seg(r.qdisc ?? 'no netem', { color: r.qdisc ? 'yellow' : 'green' })]], o);
+
+/** `policy migrate`: the YAML itself (it is meant to be applied), then what --apply did. */
+export function policyMigrateText(r: PolicyMigrateResult, o: TextOptions): string {
+  const lines: Line[] = r.yaml.trimEnd().split('\n').map((l) => [seg(l)]);
+  if (r.note) lines.push([seg(`# ${r.note}`, { color: 'yellow' })]);
+  if (r.applied) {
+    lines.push([seg('✓ ', { color: 'green' }), seg(`applied ${r.objects.length} objects; the peering policies are gone`, { bold: true })]);
+    for (const n of r.nodes ?? []) lines.push([seg(`  ${n.node}: agent reconfigured${n.announced.length ? `, announcing ${n.announced.join(', ')}` : ''}`)]);
+  }
+  return linesToText(lines, { ...o, width: Infinity });
+}

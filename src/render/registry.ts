@@ -15,7 +15,7 @@ import { renderResultText } from './render.js';
 import { topoGenerateText } from './topo-generate.js';
 import { topoValidateText } from './topo-validate.js';
 import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText } from './drill.js';
-import { linkText, restartText, policyShowText, policySetText, netemText } from './drill-ops.js';
+import { linkText, restartText, policyShowText, policySetText, netemText, policyMigrateText } from './drill-ops.js';
 
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
@@ -48,5 +48,6 @@ export const textRenderers: Record<string, TextRenderer> = {
   'router restart': restartText as TextRenderer,
   'policy show': policyShowText as TextRenderer,
   'policy set': policySetText as TextRenderer,
+  'policy migrate': policyMigrateText as TextRenderer,
   'netem': netemText as TextRenderer,
 };
