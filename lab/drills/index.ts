@@ -11,6 +11,7 @@ import mtuMismatch from './mtu-mismatch.js';
 import lossySpineLink from './lossy-spine-link.js';
 import leafBlackhole from './leaf-blackhole.js';
 import wrongNeighborAddress from './wrong-neighbor-address.js';
+import ciliumUpgrade119 from './cilium-upgrade-1-19.js';
 
 export const scenarios = [
   spineDown,
@@ -23,6 +24,7 @@ export const scenarios = [
   lossySpineLink,
   leafBlackhole,
   wrongNeighborAddress,
+  ciliumUpgrade119,
 ] as unknown as Scenario[];
 
 export const SCENARIO_IDS = scenarios.map((s) => s.id);

@@ -75,7 +75,7 @@ const symptoms: Record<string, (fault: Record<string, string | number>) => Promi
     expect([...widths].sort()).toEqual([1, 2]); // ECMP width comes and goes
   },
   'wrong-peer-asn': async () => {
-    expect(await session_('cilium-bgp-worker2', 'leaf1')).not.toBe('Established');
+    expect(await session_('leaf1', 'cilium-bgp-worker2')).not.toBe('Established');
     expect((await run<CheckResult>('check --from app-control-plane --to app-worker2 --wait 1')).ok).toBe(false);
   },
   'export-podcidr-off': async () => {
@@ -114,6 +114,10 @@ const symptoms: Record<string, (fault: Record<string, string | number>) => Promi
   'wrong-neighbor-address': async () => {
     expect(await session_('cilium-bgp-control-plane', 'leaf0')).not.toBe('Established');
     expect((await run<CheckResult>('check --from app-worker2 --to app-control-plane --wait 1')).ok).toBe(false);
+  },
+  'cilium-upgrade-1-19': async () => {
+    expect(await session_('leaf1', 'cilium-bgp-worker2')).not.toBe('Established');
+    expect((await run<CheckResult>('check --from app-control-plane --to app-worker2 --wait 1')).ok).toBe(false);
   },
 };
 
