@@ -57,4 +57,16 @@ describe('the agent model in the embedded lab', () => {
     ]);
     expect(show.warnings!.join('\n')).toMatch(/selected by policies rack0(-dup)? and rack0(-dup)?: Cilium applies no policy at all/);
   }, 150_000);
+
+  it('policy set keepAliveTimeSeconds above holdTimeSeconds is applied, and the agent refuses the policy: its nodes say why, in Cilium\'s words', async () => {
+    await ok(s, 'policy set rack1 holdTimeSeconds 30');
+    const o = await s.run('policy set rack1 keepAliveTimeSeconds 60');
+    expect(o.exitCode).toBe(0);
+    const r = o.result as { unpeered: { node: string; state: string; reason: string }[] };
+    expect(r.unpeered.filter((u) => u.state === 'invalid')).toEqual(['cilium-bgp-worker2', 'cilium-bgp-worker3'].map((node) => ({
+      node, state: 'invalid', reason: 'invalid BGP peering policy rack1: keepAliveTimeSeconds larger than holdTimeSeconds for peer ASN:65008 IP:10.1.8.1/24',
+    })));
+    const show = await ok<PolicyShowResult>(s, 'policy show rack1');
+    expect(show.nodes!.map((n) => n.state)).toEqual(['invalid', 'invalid']);
+  }, 90_000);
 });

@@ -47,6 +47,24 @@ describe('policy migrate', () => {
   });
 });
 
+describe('policy set on the v2 objects', () => {
+  it('peer config timers, advertisement attributes and cluster config fields; what the 1.18 API server refuses is exit 2', async () => {
+    const { editPolicy } = await import('../../lab/drills/policy.js');
+    const t = loadTopology('cilium-bgp-v2');
+    const hold = editPolicy(t, 'rack0-peer', 'holdTimeSeconds', '30');
+    expect(hold.from).toBeUndefined();
+    const i = desiredAgents(hold.topology)[0]!;
+    expect(i.state === 'configured' && i.agent.instances[0]!.neighbors[0]!.timers).toEqual({ connectRetry: 120, holdTime: 30, keepalive: 30 });
+    const lp = editPolicy(t, 'pod-cidr', 'communities', '65005:1,65005:2');
+    const j = desiredAgents(lp.topology)[3]!;
+    expect(j.state === 'configured' && j.agent.instances[0]!.paths[0]!.communities).toEqual(['65005:1', '65005:2']);
+    expect(editPolicy(t, 'rack1', 'peerASN', '65009').topology.cilium.bgpClusterConfigs[1]!.bgpInstances[0]!.peers[0]!.peerASN).toBe(65009);
+    const r = await cli(['--topology', 'cilium-bgp-v2', 'policy', 'set', 'rack0-peer', 'keepAliveTimeSeconds', '100']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/keepAliveTimeSeconds can not be larger than holdTimeSeconds \(100 > 90\); the API server refuses it/);
+  });
+});
+
 describe('drill cilium-upgrade-1-19 (its model change and verdict)', () => {
   it('upgrading leaves every node unsupported; the migration configures each as before', () => {
     const seed = loadTopology();
