@@ -8,6 +8,7 @@ import { parseTopology, loadTopology } from '../../lab/topology/load.js';
 import { desiredAgents, type AgentIntent, type DesiredAgent } from '../../lab/cilium/desired.js';
 import { policyForNode, sessions } from '../../lab/topology/model.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../../lab/paths.js';
+import { TopologySchema } from '../../lab/topology/schema.js';
 
 const seedRaw = () => parse(readFileSync(DEFAULT_TOPOLOGY_FILE, 'utf8'));
 /** The seed with an edit, through the same loader `topo validate` uses. */
@@ -62,11 +63,12 @@ describe('selection as the agent does it', () => {
     expect(intents['cilium-bgp-worker']!.state).toBe('unselected');
     for (const n of RACK1) expect(agent(intents[n]).sources).toEqual(['CiliumBGPPeeringPolicy rack1']);
 
-    const all = seedWith((t) => {
-      t.cilium.bgpPeeringPolicies = [{ ...t.cilium.bgpPeeringPolicies[1], nodeSelector: undefined }];
-    });
-    expect(errors(all)).toEqual([]);
-    expect(desiredAgents(all.topology!).map((i) => i.state === 'configured' && i.agent.sources[0])).toEqual(Array(4).fill('CiliumBGPPeeringPolicy rack1'));
+    // A nil nodeSelector: every node (the model; `topo validate` then says leaf0's nodes run AS 65008, not 65005).
+    const raw = seedRaw();
+    raw.cilium.bgpPeeringPolicies = [{ ...raw.cilium.bgpPeeringPolicies[1], nodeSelector: undefined }];
+    const all = TopologySchema.parse(raw);
+    expect(desiredAgents(all).map((i) => i.state === 'configured' && i.agent.sources[0])).toEqual(Array(4).fill('CiliumBGPPeeringPolicy rack1'));
+    expect(seedWith((t) => (t.cilium.bgpPeeringPolicies = [{ ...t.cilium.bgpPeeringPolicies[1], nodeSelector: undefined }])).issues.map((i) => i.message)).toContain('node cilium-bgp-control-plane runs AS 65008 (CiliumBGPPeeringPolicy rack1), not 65005');
   });
 
   it('an In expression without values is refused (the selector cannot be built), naming the field', () => {
