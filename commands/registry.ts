@@ -30,6 +30,8 @@ import routerRestart from './router-restart.js';
 import policyShow from './policy-show.js';
 import policySet from './policy-set.js';
 import netem from './netem.js';
+import vtysh from './vtysh.js';
+import exec from './exec.js';
 
 export const commands: CommandSpec[] = [
   help,
@@ -56,6 +58,8 @@ export const commands: CommandSpec[] = [
   policyShow,
   policySet,
   netem,
+  vtysh,
+  exec,
   topoValidate,
   topoShow,
   topoGenerate,

@@ -15,6 +15,8 @@ import {
   renderLink, renderNetem, renderPolicySet, renderPolicyShow, renderRestart,
 } from './drill.js';
 
+import { renderExec, renderVtysh } from './shell.js';
+
 type Renderer = (result: never) => SlackMessage;
 
 export const slackRenderers: Record<string, Renderer> = {
@@ -46,6 +48,8 @@ export const slackRenderers: Record<string, Renderer> = {
   'policy show': renderPolicyShow,
   'policy set': renderPolicySet,
   netem: renderNetem,
+  vtysh: renderVtysh,
+  exec: renderExec,
 };
 
 export function renderResult(command: string, result: unknown, hints: { leaf?: string } = {}): SlackMessage {

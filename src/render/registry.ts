@@ -17,6 +17,8 @@ import { topoValidateText } from './topo-validate.js';
 import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText } from './drill.js';
 import { linkText, restartText, policyShowText, policySetText, netemText } from './drill-ops.js';
 
+import { vtyshText, execText } from './shell.js';
+
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
 export const textRenderers: Record<string, TextRenderer> = {
@@ -49,4 +51,6 @@ export const textRenderers: Record<string, TextRenderer> = {
   'policy show': policyShowText as TextRenderer,
   'policy set': policySetText as TextRenderer,
   'netem': netemText as TextRenderer,
+  vtysh: vtyshText as TextRenderer,
+  exec: execText as TextRenderer,
 };
