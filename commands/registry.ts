@@ -32,6 +32,7 @@ import policySet from './policy-set.js';
 import netem from './netem.js';
 import vtysh from './vtysh.js';
 import exec from './exec.js';
+import graph from './graph.js';
 
 export const commands: CommandSpec[] = [
   help,
@@ -60,6 +61,7 @@ export const commands: CommandSpec[] = [
   netem,
   vtysh,
   exec,
+  graph,
   topoValidate,
   topoShow,
   topoGenerate,

@@ -16,6 +16,7 @@ import {
 } from './drill.js';
 
 import { renderExec, renderVtysh } from './shell.js';
+import { renderGraph } from './graph.js';
 
 type Renderer = (result: never) => SlackMessage;
 
@@ -50,6 +51,7 @@ export const slackRenderers: Record<string, Renderer> = {
   netem: renderNetem,
   vtysh: renderVtysh,
   exec: renderExec,
+  graph: renderGraph,
 };
 
 export function renderResult(command: string, result: unknown, hints: { leaf?: string } = {}): SlackMessage {

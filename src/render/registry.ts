@@ -18,6 +18,7 @@ import { drillListText, drillStartText, drillStatusText, drillHintText, drillChe
 import { linkText, restartText, policyShowText, policySetText, netemText } from './drill-ops.js';
 
 import { vtyshText, execText } from './shell.js';
+import { graphText } from './graph.js';
 
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
@@ -53,4 +54,5 @@ export const textRenderers: Record<string, TextRenderer> = {
   'netem': netemText as TextRenderer,
   vtysh: vtyshText as TextRenderer,
   exec: execText as TextRenderer,
+  graph: graphText as TextRenderer,
 };
