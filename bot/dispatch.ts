@@ -55,7 +55,6 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
   }
   const quietAsked = words?.includes('--quiet') ?? false;
   if (words) words = words.filter((w) => w !== '--quiet');
-  if (words && !words.length) words = ['help'];
   const line = words ? words.join(' ') : text;
   const spec = words ? matchCommand(words, commands)?.spec : undefined;
   // A command that changes the lab (up, down, a drill's fault) is never hidden from the channel.
@@ -81,6 +80,12 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
     return undefined;
   }
 
+  // look: an empty `/bgp-lab` is someone asking what to type: answered to them alone, short, with buttons.
+  if (words && !words.length) {
+    const { renderQuickHelp } = await import('./render/quick-help.js');
+    await out.ephemeral(renderQuickHelp(firstLeaf(bot)));
+    return undefined;
+  }
   const long = Boolean(spec && (spec.long || spec.mutating) && !quiet);
   const caller: Caller = { surface: 'slack', user: origin.user, channel: origin.channel, level: levelOf(bot.config, origin.user) };
   // A running drill's replies go into the thread its page started (lab/drills/thread.ts).
@@ -120,7 +125,7 @@ async function runAndAnswer(
     else await out.ephemeral(renderError(outcome.error, outcome.status));
     return outcome;
   }
-  const rendered = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot) });
+  const rendered = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot), line: outcome.line });
   const msg = quiet ? rendered : signed(rendered, origin.user, line);
   const isDrillStart = outcome.command === 'drill start' && !quiet;
   const { rememberDrillThread } = isDrillStart ? await import('../lab/drills/thread.js') : { rememberDrillThread: undefined };

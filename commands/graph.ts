@@ -83,7 +83,7 @@ export default defineCommand({
       if (trace && !rec) throw new UsageError('--trace needs the lab running', 'bring it up with `up`');
       const live = rec ? await readLive(driver, t, { user: ctx.caller.user, lab: ctx.lab, trace: trace ? [trace[0], trace[1]] : undefined, signal: ctx.signal }) : {};
       const g = buildGraph(t, podsPerNode, live);
-      notes = g.notes;
+      notes = [...g.notes];
       if (g.trace) notes.push(`request: ${g.trace.fwd.join(' → ')}`, `reply: ${g.trace.rev.join(' → ')}`);
       const formats = await import('../lab/graph/formats.js');
       if (format === 'mermaid') text = formats.toMermaid(g);

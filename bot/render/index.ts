@@ -54,9 +54,11 @@ export const slackRenderers: Record<string, Renderer> = {
   graph: renderGraph,
 };
 
-export function renderResult(command: string, result: unknown, hints: { leaf?: string } = {}): SlackMessage {
+export function renderResult(command: string, result: unknown, hints: { leaf?: string; line?: string } = {}): SlackMessage {
   const r = slackRenderers[command];
-  const msg = command === 'up' ? renderUp(result as never, hints.leaf) : r ? r(result as never) : renderYaml(command, result);
+  const msg = command === 'up' ? renderUp(result as never, hints.leaf)
+    : command === 'check' ? renderCheck(result as never, hints.line)
+    : r ? r(result as never) : renderYaml(command, result);
   return fit(msg, () => stringify(result ?? null));
 }
 

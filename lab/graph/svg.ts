@@ -54,7 +54,8 @@ function drawEdge(e: GraphEdge, l: Layout): string {
   const [mx, my] = at(0.5);
   if (e.link === 'down') {
     parts.push(`<g stroke="${COLORS.down}" stroke-width="4" stroke-linecap="round"><line x1="${f1(mx - 8)}" y1="${f1(my - 8)}" x2="${f1(mx + 8)}" y2="${f1(my + 8)}"/><line x1="${f1(mx - 8)}" y1="${f1(my + 8)}" x2="${f1(mx + 8)}" y2="${f1(my - 8)}"/></g>`);
-    parts.push(tag('link down', mx, my + 20, COLORS.down, 10));
+    const said = ['link down', e.session && e.session !== 'Established' ? `BGP ${e.session}` : ''].filter(Boolean).join(' · ');
+    parts.push(tag(said, mx + 16 + said.length * 3.2, my, COLORS.down, 10));
   } else if (e.session && e.session !== 'Established') parts.push(tag(`BGP ${e.session}`, mx, my, color, 10));
   return parts.join('');
 }
@@ -117,9 +118,9 @@ export function toSvg(g: Graph, l: Layout, opts: { title?: string } = {}): strin
   }
   if (g.trace) {
     y += 20;
-    out.push(`<line x1="20" y1="${y - 4}" x2="46" y2="${y - 4}" stroke="${COLORS.fwd}" stroke-width="4"/><text x="52" y="${y}" font-size="11" fill="#333">${x(`request ${g.trace.from} → ${g.trace.to}: ${g.trace.fwd.join(' → ')}`)}</text>`);
+    out.push(`<line x1="20" y1="${y - 4}" x2="46" y2="${y - 4}" stroke="${COLORS.fwd}" stroke-width="4"/><text x="52" y="${y}" font-size="11" fill="#333">${x(`request ${g.trace.from} → ${g.trace.to} (via ${g.trace.fwd.slice(1, -1).join(', ')})`)}</text>`);
     y += 20;
-    out.push(`<line x1="20" y1="${y - 4}" x2="46" y2="${y - 4}" stroke="${COLORS.rev}" stroke-width="4"/><text x="52" y="${y}" font-size="11" fill="#333">${x(`reply ${g.trace.to} → ${g.trace.from}: ${g.trace.rev.join(' → ')}`)}</text>`);
+    out.push(`<line x1="20" y1="${y - 4}" x2="46" y2="${y - 4}" stroke="${COLORS.rev}" stroke-width="4"/><text x="52" y="${y}" font-size="11" fill="#333">${x(`reply ${g.trace.to} → ${g.trace.from} (via ${g.trace.rev.slice(1, -1).join(', ')})`)}</text>`);
   }
   for (const note of notes) {
     y += 16;
