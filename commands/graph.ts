@@ -54,6 +54,13 @@ export default defineCommand({
     if (args.trace && args.pods?.length !== 2) throw new UsageError('--trace takes two pods: graph --trace POD POD', 'pods: see `topo show`');
     if (!args.trace && args.pods?.length) throw new UsageError(`unexpected "${args.pods[0]}"`, 'pods go with --trace: graph --trace POD POD');
     if (args.drill && args.trace) throw new UsageError('--drill and --trace draw different pictures', 'ask for one of them');
+    if (args.out) {
+      // Said before the picture is drawn (the writer checks again, without following, when it writes).
+      const { lstatSync } = await import('node:fs');
+      const st = (() => { try { return lstatSync(args.out!); } catch { return undefined; } })();
+      if (st?.isSymbolicLink()) throw new UsageError(`refusing to write ${args.out}: it is a symlink`, 'choose another path');
+      if (st && st.size > 0 && !args.force) throw new UsageError(`refusing to write ${args.out}: it exists and is not empty`, 'choose a new file, or add --force to overwrite it');
+    }
     const driver = await ctx.driver();
     const rec = await driver.record().catch(() => undefined);
     const t = ctx.topology;

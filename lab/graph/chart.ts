@@ -8,6 +8,7 @@ import type { LossWindow } from '../drills/prober.js';
 import type { TimelineEntry } from '../drills/timeline.js';
 import { COLORS } from './formats.js';
 import { FONT } from './svg.js';
+import { fontOptions } from './png.js';
 
 export interface ChartInput {
   title: string;
@@ -85,5 +86,5 @@ export function outageChartSvg(c: ChartInput): string {
 /** The chart as a PNG, synchronously (resvg renders in-process): for the drill end report. */
 export function drillChartPng(c: ChartInput): Buffer {
   const { Resvg } = createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
-  return new Resvg(outageChartSvg(c), { fitTo: { mode: 'zoom', value: 1.5 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+  return new Resvg(outageChartSvg(c), { fitTo: { mode: 'zoom', value: 1.5 }, font: fontOptions() }).render().asPng();
 }

@@ -41,20 +41,20 @@ export function maySeeFault(state: DrillState, user: string): boolean {
   return !state.hidden && state.startedBy === user;
 }
 
-/** The devices and `device:iface` a drill's fault record names. */
+/**
+ * Where a drill's fault is, from its target record: the cable for a fault on an interface
+ * (`leaf` + `iface`), else the node, spine or leaf it hit. Other fields name where symptoms show
+ * (the probing pods' nodes, the far leaf) and are not marked.
+ */
 export function faultMarks(t: Topology, state: DrillState): Set<string> {
-  const names = new Set([...t.routers.map((r) => r.name), ...t.cluster.nodes.map((n) => n.name)]);
-  const out = new Set<string>();
-  const values = Object.values(state.fault).filter((v): v is string => typeof v === 'string');
-  const devices = values.filter((v) => names.has(v));
-  for (const v of values) {
-    if (names.has(v)) out.add(v);
-    const [d, i] = v.split(':');
-    if (d && i && names.has(d)) out.add(v);
-  }
-  const iface = typeof state.fault.iface === 'string' ? state.fault.iface : undefined;
-  if (iface) for (const d of devices) if (t.routers.find((r) => r.name === d)?.interfaces.some((x) => x.name === iface)) out.add(`${d}:${iface}`);
-  return out;
+  const f = state.fault;
+  const str = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+  const known = (d?: string) => Boolean(d && (t.routers.some((r) => r.name === d) || t.cluster.nodes.some((n) => n.name === d)));
+  const iface = str('iface');
+  const owner = [str('leaf'), str('router'), str('spine'), str('device'), str('node')].find((d) => known(d) && iface && t.routers.find((r) => r.name === d)?.interfaces.some((i) => i.name === iface));
+  if (owner && iface) return new Set([`${owner}:${iface}`]);
+  const device = [str('node'), str('router'), str('device'), str('spine'), str('leaf')].find(known);
+  return new Set(device ? [device] : []);
 }
 
 /** The devices a trace's request and reply cross, in order, from the leaves' FIBs. */

@@ -87,7 +87,7 @@ export function toSvg(g: Graph, l: Layout, opts: { title?: string } = {}): strin
   const legendLines = 1 + (g.trace ? 2 : 0);
   const notes = g.notes.slice(0, 12);
   const width = Math.max(640, Math.ceil(l.width) + 40);
-  const bottom = 26 + legendLines * 20 + notes.length * 16 + 16;
+  const bottom = 40 + legendLines * 20 + notes.length * 16 + 16;
   const height = Math.max(320, Math.ceil(l.height) + top + bottom);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}">`,
@@ -110,7 +110,7 @@ export function toSvg(g: Graph, l: Layout, opts: { title?: string } = {}): strin
   for (const e of g.edges) out.push(drawEdge(e, l));
   for (const n of g.nodes) out.push(drawNode(n, l.boxes.get(n.id)!));
   out.push('</g>');
-  let y = height - bottom + 24;
+  let y = height - bottom + 36;
   let lx = 20;
   for (const [color, dash, label] of g.at ? LEGEND : [...LEGEND, [COLORS.unknown, '', 'state unknown (lab not running)'] as [string, string, string]]) {
     out.push(`<line x1="${lx}" y1="${y - 4}" x2="${lx + 26}" y2="${y - 4}" stroke="${color}" stroke-width="3"${dash ? ` stroke-dasharray="${dash}"` : ''}/><text x="${lx + 32}" y="${y}" font-size="11" fill="#333">${x(label)}</text>`);
