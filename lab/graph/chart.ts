@@ -54,6 +54,7 @@ export function outageChartSvg(c: ChartInput): string {
     out.push(`<line x1="${f1(px(t))}" y1="${top}" x2="${f1(px(t))}" y2="${plotBottom}" stroke="#e5e7eb"/>`);
     out.push(`<text x="${f1(px(t))}" y="${plotBottom + 14}" font-size="10" fill="#666" text-anchor="middle">${hhmmss(t)}</text>`);
   }
+  out.push(`<text x="${labelW + plotW + 4}" y="${top - 7}" font-size="9" fill="#666">lost</text>`);
   c.flows.forEach((f, i) => {
     const y = top + i * laneH;
     out.push(`<rect x="${labelW}" y="${y + 6}" width="${plotW}" height="${laneH - 12}" fill="${i % 2 ? '#f7f8fa' : '#eef6ee'}"/>`);

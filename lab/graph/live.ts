@@ -50,8 +50,11 @@ export function faultMarks(t: Topology, state: DrillState): Set<string> {
   const f = state.fault;
   const str = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
   const known = (d?: string) => Boolean(d && (t.routers.some((r) => r.name === d) || t.cluster.nodes.some((n) => n.name === d)));
+  // A cable: `leafIface` (+ `spineIface`) of a spine-leaf link, or an `iface` of a router.
+  const leaf = str('leaf');
+  if (leaf && known(leaf) && str('leafIface')) return new Set([`${leaf}:${str('leafIface')}`, ...(str('spine') && str('spineIface') ? [`${str('spine')}:${str('spineIface')}`] : [])]);
   const iface = str('iface');
-  const owner = [str('leaf'), str('router'), str('spine'), str('device'), str('node')].find((d) => known(d) && iface && t.routers.find((r) => r.name === d)?.interfaces.some((i) => i.name === iface));
+  const owner = [str('spine'), str('router'), str('device'), str('leaf'), str('node')].find((d) => known(d) && iface && t.routers.find((r) => r.name === d)?.interfaces.some((i) => i.name === iface));
   if (owner && iface) return new Set([`${owner}:${iface}`]);
   const device = [str('node'), str('router'), str('device'), str('spine'), str('leaf')].find(known);
   return new Set(device ? [device] : []);

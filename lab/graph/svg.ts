@@ -7,6 +7,8 @@ import { LINE_H, type Box, type Layout } from './layout.js';
 import { COLORS, edgeColor } from './formats.js';
 
 export const FONT = 'DejaVu Sans, Verdana, sans-serif';
+/** Under a cable the drill's fault is on (game master only): a glow, not the red of a down link. */
+const FAULT_GLOW = '#f6c344';
 const x = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const f1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -46,10 +48,11 @@ function drawEdge(e: GraphEdge, l: Layout): string {
   // A trace's request (blue) and reply (purple) run beside the cable they took.
   if (e.trace === 'fwd' || e.trace === 'both') parts.push(line(-5, COLORS.fwd, 4));
   if (e.trace === 'rev' || e.trace === 'both') parts.push(line(5, COLORS.rev, 4));
-  if (e.fault) parts.push(line(0, COLORS.fault, 10, '2 5'));
+  if (e.fault) parts.push(line(0, FAULT_GLOW, 14));
   parts.push(line(0, color, e.kind === 'pod' ? 1.5 : 2.5, e.link === 'down' ? '7 5' : ''));
   const at = (t: number): [number, number] => [x1 + (x2 - x1) * t, y1 + (y2 - y1) * t];
   if (e.fromIf) parts.push(tag(e.fromIf, ...at(0.16)));
+  if (e.fault) parts.push(tag('⚡ drill fault', ...at(0.5).map((v, i) => v + (i ? 0 : -58)) as [number, number], COLORS.fault, 10));
   if (e.toIf) parts.push(tag(e.toIf, ...at(0.84)));
   const [mx, my] = at(0.5);
   if (e.link === 'down') {
@@ -112,7 +115,8 @@ export function toSvg(g: Graph, l: Layout, opts: { title?: string } = {}): strin
   out.push('</g>');
   let y = height - bottom + 36;
   let lx = 20;
-  for (const [color, dash, label] of g.at ? LEGEND : [...LEGEND, [COLORS.unknown, '', 'state unknown (lab not running)'] as [string, string, string]]) {
+  const legend: [string, string, string][] = [...LEGEND, ...(g.at ? [] : [[COLORS.unknown, '', 'state unknown (lab not running)'] as [string, string, string]]), ...(g.edges.some((e) => e.fault) ? [[FAULT_GLOW, '', 'drill fault'] as [string, string, string]] : [])];
+  for (const [color, dash, label] of legend) {
     out.push(`<line x1="${lx}" y1="${y - 4}" x2="${lx + 26}" y2="${y - 4}" stroke="${color}" stroke-width="3"${dash ? ` stroke-dasharray="${dash}"` : ''}/><text x="${lx + 32}" y="${y}" font-size="11" fill="#333">${x(label)}</text>`);
     lx += 50 + label.length * 6.6;
   }
