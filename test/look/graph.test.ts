@@ -203,7 +203,7 @@ describe('graph and the rough spots in Slack', () => {
     expect(checks.at(-1)).toMatchObject({ user: 'UOPER', surface: 'slack', line: 'check --count 1', outcome: 'ok' });
   });
 
-  it('the drill fault is marked for the game master only; `graph --drill` charts the outage; `drill end` uploads it into the thread', async () => {
+  it('the drill fault is marked for the game master only; its pictures and `drill end`\'s outage chart go into the drill\'s thread', async () => {
     const start = slack.calls.length;
     await slash('drill start spine-down', 'UOPER');
     await slack.waitFor(() => since(start).some((c) => /went down/.test(String(c.body.text) + JSON.stringify(c.body.blocks ?? ''))), 90_000, 'the page');
@@ -216,6 +216,12 @@ describe('graph and the rough spots in Slack', () => {
     const other = await mermaid(asSlack('UREADER', 'read'));
     expect(other).toContain('⚠ bgpd not running'); // what anyone can see
     expect(other).not.toContain('drill fault');
+
+    // A picture asked for during the drill goes into the drill's thread.
+    const pic = slack.calls.length;
+    await slash('graph', 'UOPER');
+    await slack.waitFor(() => since(pic, 'files.completeUploadExternal').length > 0, 30_000, 'graph upload');
+    expect(since(pic, 'files.completeUploadExternal')[0]!.body.thread_ts).toBe(threadTs);
 
     const chart = join(outDir, 'outage.png');
     const r = (await admin.run(`graph --drill --out ${chart}`)).result as GraphResult;
