@@ -55,7 +55,6 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
   }
   const quietAsked = words?.includes('--quiet') ?? false;
   if (words) words = words.filter((w) => w !== '--quiet');
-  if (words && !words.length) words = ['help'];
   const line = words ? words.join(' ') : text;
   const spec = words ? matchCommand(words, commands)?.spec : undefined;
   // A command that changes the lab (up, down, a drill's fault) is never hidden from the channel.
@@ -81,9 +80,21 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
     return undefined;
   }
 
+  // look: an empty `/bgp-lab` is someone asking what to type: answered to them alone, short, with buttons.
+  if (words && !words.length) {
+    const { renderQuickHelp } = await import('./render/quick-help.js');
+    await out.ephemeral(renderQuickHelp(firstLeaf(bot)));
+    return undefined;
+  }
   const long = Boolean(spec && (spec.long || spec.mutating) && !quiet);
   const caller: Caller = { surface: 'slack', user: origin.user, channel: origin.channel, level: levelOf(bot.config, origin.user) };
   // A running drill's replies go into the thread its page started (lab/drills/thread.ts).
+  // look: a picture asked for during a drill goes into the drill's thread.
+  if (spec?.name === 'graph' && !origin.threadTs) {
+    const { readDrill } = await import('../lab/state/drill-state.js');
+    const d = await readDrill(bot.session.lab).catch(() => undefined);
+    if (d?.thread?.channel === origin.channel) origin.threadTs = d.thread.ts;
+  }
   if (spec?.name.startsWith('drill ') && !origin.threadTs) {
     const { drillThreadFor } = await import('../lab/drills/thread.js');
     origin.threadTs = await drillThreadFor(bot.session.lab, spec.name, origin.channel);
@@ -114,7 +125,7 @@ async function runAndAnswer(
     else await out.ephemeral(renderError(outcome.error, outcome.status));
     return outcome;
   }
-  const rendered = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot) });
+  const rendered = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot), line: outcome.line });
   const msg = quiet ? rendered : signed(rendered, origin.user, line);
   const isDrillStart = outcome.command === 'drill start' && !quiet;
   const { rememberDrillThread } = isDrillStart ? await import('../lab/drills/thread.js') : { rememberDrillThread: undefined };
@@ -125,6 +136,13 @@ async function runAndAnswer(
   else if (live?.ts) ts = (await out.update(live.ts, msg)) ? live.ts : undefined;
   else ts = await out.post(msg);
   if (msg.attachment) await out.attach(ts, msg.attachment);
+  // look: pictures go up as PNGs (files.getUploadURLExternal + completeUploadExternal): `graph`'s, and the outage chart of a drill's end report.
+  if (msg.image) await out.upload(msg.image);
+  if (outcome.command === 'drill end' && !quiet) {
+    const { drillEndChart } = await import('./render/graph.js');
+    const chart = drillEndChart(outcome.result as never, (err) => bot.log(`slack: drill outage chart: ${err.message}`));
+    if (chart) await out.upload(chart, origin.threadTs ?? ts);
+  }
   if (!live?.ts) await rememberDrillThread?.(bot.session.lab, origin.channel, origin.threadTs ?? ts);
   return outcome;
 }
@@ -252,6 +270,18 @@ class Replies {
       else await client.chat.postEphemeral({ channel, user, text: msg.text, blocks: msg.blocks, thread_ts: this.origin.threadTs });
     } catch (err) {
       this.bot.log(`slack: ephemeral answer to ${user}: ${(err as Error).message}`);
+    }
+  }
+
+  /** A picture, uploaded as itself into the channel, or `thread` (the drill's): said in the log when Slack refuses it. */
+  async upload(image: { filename: string; data: Buffer; title?: string }, thread = this.origin.threadTs): Promise<void> {
+    const { client, channel } = this.origin;
+    try {
+      const where = thread ? { channel_id: channel, thread_ts: thread } : { channel_id: channel };
+      await client.filesUploadV2({ ...where, filename: image.filename, title: image.title ?? image.filename, file: image.data });
+    } catch (err) {
+      this.bot.log(`slack: files.uploadV2 of ${image.filename}: ${(err as Error).message}`);
+      await this.ephemeral({ text: `${image.filename} could not be shared here (\`/invite\` the bot to this channel, or run it from the CLI with --out FILE.png)`, blocks: [context(`${esc(image.filename)} could not be shared here: \`/invite\` the bot to this channel, or run it from the CLI with --out FILE.png`)] });
     }
   }
 

@@ -203,7 +203,7 @@ export class Session {
     const needed = spec.permissionFor?.(call.args as never) ?? spec.permission;
     if (PERMISSION_RANK[caller.level] < PERMISSION_RANK[needed]) {
       throw new PermissionError(
-        `\`${call.line}\` needs ${needed} permission; ${caller.surface === 'slack' ? `<@${caller.user}>` : caller.user} has ${caller.level}`,
+        `\`${call.line}\` needs ${needed} permission; ${caller.surface === 'slack' ? `<@${caller.user}>` : caller.user} has ${caller.level}${((why) => (why ? ` (${why})` : ''))(spec.permissionReason?.(call.args as never))}`,
         this.options.permissionHint,
       );
     }

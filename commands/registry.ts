@@ -31,6 +31,9 @@ import policyShow from './policy-show.js';
 import policySet from './policy-set.js';
 import policyMigrate from './policy-migrate.js';
 import netem from './netem.js';
+import vtysh from './vtysh.js';
+import exec from './exec.js';
+import graph from './graph.js';
 
 export const commands: CommandSpec[] = [
   help,
@@ -58,6 +61,9 @@ export const commands: CommandSpec[] = [
   policySet,
   policyMigrate,
   netem,
+  vtysh,
+  exec,
+  graph,
   topoValidate,
   topoShow,
   topoGenerate,

@@ -59,6 +59,8 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {
   permission: Permission;
   /** When an option raises the level (`down --all` touches every lab: admin). */
   permissionFor?(args: z.infer<S>): Permission;
+  /** Why these arguments need more than read (said in the refusal): `vtysh`'s non-show command. */
+  permissionReason?(args: z.infer<S>): string | undefined;
   /** Mutating commands take the lab lock; read commands never wait for it. */
   mutating?: boolean;
   /** Breaks a live holder's lock instead of answering busy (`down --force`, admin only). */

@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 // Bundled: zod, and the REPL's ink + react (importing ink module by module costs ~1 s of CPU).
 // Left as imports: yaml (its Node build is CommonJS), Bolt, ssh2, the Kubernetes client
 // (loaded lazily, only where used) and ink's optional devtools.
-const EXTERNAL = /^(yaml|@slack\/|@kubernetes\/|ssh2|react-devtools-core|node:)/;
+const EXTERNAL = /^(yaml|@slack\/|@kubernetes\/|ssh2|react-devtools-core|elkjs|@resvg\/|node:)/;
 
 // Chunk names carry content hashes: without a clean slate old chunks pile up.
 rmSync('dist/bundle', { recursive: true, force: true });

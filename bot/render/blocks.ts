@@ -18,6 +18,8 @@ export interface SlackMessage {
   blocks: KnownBlock[];
   /** The whole result as text: attached (file or thread) when the blocks were cut. */
   attachment?: { filename: string; content: string };
+  /** A picture uploaded as itself into the channel (or the drill's thread): `graph`, the drill's outage chart. */
+  image?: { filename: string; data: Buffer; title?: string };
 }
 
 /** Slack's three control characters; everything else is literal. */
@@ -103,5 +105,5 @@ export function fit(msg: SlackMessage, fullText: () => string): SlackMessage {
   }
   const attachment = msg.attachment ?? (cut ? { filename: 'result.txt', content: fullText() } : undefined);
   // The notification text is mrkdwn too: escaped, so an argument like <!channel> stays text.
-  return { text: clip(escKeepMentions(msg.text), 3000), blocks: out, attachment };
+  return { text: clip(escKeepMentions(msg.text), 3000), blocks: out, attachment, ...(msg.image ? { image: msg.image } : {}) };
 }

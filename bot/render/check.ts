@@ -2,6 +2,7 @@
 import type { CheckResult, PingResult } from '../../commands/results.js';
 import { codeSections, context, duration, esc, section, type SlackMessage } from './blocks.js';
 import { captureSummaryBlocks } from './misc.js';
+import { runButton } from './up.js';
 
 /**
  * Rows: who probed; columns numbered. For ping and HTTP the pods are both, and a column's
@@ -21,7 +22,18 @@ function matrix(froms: string[], tos: string[], results: PingResult[]): string[]
   return lines;
 }
 
-export function renderCheck(r: CheckResult): SlackMessage {
+/** What a matrix's rows and columns are, said above it. */
+const KIND_SAYS: Record<string, string> = {
+  ping: 'row pod pings column pod (ICMP); ✓ answered, ✗ no answer, · not probed',
+  http: 'row pod asks column pod over HTTP; ✓ answered, ✗ failed, · not probed',
+  nodeport: "row pod asks the NodePort of column node; ✓ answered, ✗ failed",
+};
+
+/**
+ * `line`: the check as it was run, for the Run again button (a click is a new command by the
+ * clicker, with their permission, audited as theirs).
+ */
+export function renderCheck(r: CheckResult, line?: string): SlackMessage {
   const kinds = [...new Set(r.results.map((x) => x.kind))];
   const blocks: SlackMessage['blocks'] = [
     section(`${r.ok ? ':white_check_mark:' : ':x:'} *check: ${r.passed} passed, ${r.failed} failed* in ${duration(r.durationMs)}`),
@@ -43,7 +55,11 @@ export function renderCheck(r: CheckResult): SlackMessage {
     const m = matrix(froms, tos, results);
     fullLines.push(`${kind}:`, ...m, '');
     const packed = codeSections(m.map((l) => [l]), 2);
-    blocks.push(context(`*${kind}*`), ...packed.blocks);
+    blocks.push(context(`*${kind}*: ${KIND_SAYS[kind] ?? 'rows probe columns'}`), ...packed.blocks);
+    // The columns by name, next to the matrix (a nodeport matrix names them inside it).
+    const square = kind !== 'nodeport';
+    const legend = `columns: ${tos.map((to, i) => `${i + 1} = ${to}`).join(' · ')}`;
+    if (square) blocks.push(context(esc(legend.length <= 2800 ? legend : `columns are numbered as the rows (${tos.length} pods)`)));
     if (packed.shownGroups < m.length) {
       matrixCut = true;
       blocks.push(context(`…${m.length - packed.shownGroups} more rows: the full matrix is attached`));
@@ -63,6 +79,7 @@ export function renderCheck(r: CheckResult): SlackMessage {
     blocks.push(section(esc(shown.join('\n'))));
     if (failures.length > shown.length) blocks.push(context(`…${failures.length - shown.length} more failures: the full list is attached`));
   }
+  if (line) blocks.push({ type: 'actions', elements: [runButton('Run again', line.length <= 1900 ? line : 'check')] });
   const cut = matrixCut || failures.length > 15 || blocks.length > 45;
   return {
     text: `check: ${r.passed} passed, ${r.failed} failed`,

@@ -15,6 +15,9 @@ import {
   renderLink, renderNetem, renderPolicySet, renderPolicyShow, renderRestart,
 } from './drill.js';
 
+import { renderExec, renderVtysh } from './shell.js';
+import { renderGraph } from './graph.js';
+
 type Renderer = (result: never) => SlackMessage;
 
 export const slackRenderers: Record<string, Renderer> = {
@@ -47,11 +50,16 @@ export const slackRenderers: Record<string, Renderer> = {
   'policy set': renderPolicySet,
   'policy migrate': renderPolicyMigrate,
   netem: renderNetem,
+  vtysh: renderVtysh,
+  exec: renderExec,
+  graph: renderGraph,
 };
 
-export function renderResult(command: string, result: unknown, hints: { leaf?: string } = {}): SlackMessage {
+export function renderResult(command: string, result: unknown, hints: { leaf?: string; line?: string } = {}): SlackMessage {
   const r = slackRenderers[command];
-  const msg = command === 'up' ? renderUp(result as never, hints.leaf) : r ? r(result as never) : renderYaml(command, result);
+  const msg = command === 'up' ? renderUp(result as never, hints.leaf)
+    : command === 'check' ? renderCheck(result as never, hints.line)
+    : r ? r(result as never) : renderYaml(command, result);
   return fit(msg, () => stringify(result ?? null));
 }
 

@@ -37,7 +37,7 @@ function subdir(dirFd: number, name: string, shown: string): number {
   return openDirNoFollow(at(dirFd, name), shown);
 }
 
-function writeAt(dirFd: number, name: string, content: string, mode: number, shown: string, exclusive = false): void {
+function writeAt(dirFd: number, name: string, content: string | Uint8Array, mode: number, shown: string, exclusive = false): void {
   let fd: number;
   try {
     fd = openSync(at(dirFd, name), O_WRONLY | O_CREAT | O_NOFOLLOW | (exclusive ? O_EXCL : O_TRUNC), mode);
@@ -49,7 +49,7 @@ function writeAt(dirFd: number, name: string, content: string, mode: number, sho
   try {
     if (!fstatSync(fd).isFile()) refuse(shown, 'it is not a regular file');
     fchmodSync(fd, mode); // the open mode only applies to new files
-    const buf = Buffer.from(content);
+    const buf = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
     for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
   } finally {
     closeSync(fd);
@@ -109,7 +109,7 @@ export function writeFilesNoFollow(outDir: string, files: { path: string; conten
 /**
  * One file, never through a symlink; an existing non-empty file only with `force`.
  */
-export function writeFileNoFollow(file: string, content: string, opts: { force?: boolean } = {}): string {
+export function writeFileNoFollow(file: string, content: string | Uint8Array, opts: { force?: boolean } = {}): string {
   const path = resolve(file);
   try {
     const st = lstatSync(path);

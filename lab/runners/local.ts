@@ -35,6 +35,7 @@ export class LocalRunner implements Runner {
       killSignal: opts.killSignal ?? 'SIGTERM',
       forceKillAfterDelay: 2000,
       env: opts.env,
+      ...(opts.maxBuffer ? { maxBuffer: opts.maxBuffer } : {}),
       stdin: opts.input === undefined ? 'ignore' : 'pipe',
     });
     if (opts.onLine) {

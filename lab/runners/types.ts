@@ -12,6 +12,8 @@ export interface RunOptions {
   /** Signal used on timeout/cancel; SIGINT lets tcpdump print what it captured. */
   killSignal?: 'SIGTERM' | 'SIGINT' | 'SIGKILL';
   env?: Record<string, string>;
+  /** Kill it once a stream holds more than this many bytes (local runner; the rest is dropped). */
+  maxBuffer?: number;
 }
 
 export interface RunResult {

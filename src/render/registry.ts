@@ -17,6 +17,9 @@ import { topoValidateText } from './topo-validate.js';
 import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText } from './drill.js';
 import { linkText, restartText, policyShowText, policySetText, netemText, policyMigrateText } from './drill-ops.js';
 
+import { vtyshText, execText } from './shell.js';
+import { graphText } from './graph.js';
+
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
 export const textRenderers: Record<string, TextRenderer> = {
@@ -50,4 +53,7 @@ export const textRenderers: Record<string, TextRenderer> = {
   'policy set': policySetText as TextRenderer,
   'policy migrate': policyMigrateText as TextRenderer,
   'netem': netemText as TextRenderer,
+  vtysh: vtyshText as TextRenderer,
+  exec: execText as TextRenderer,
+  graph: graphText as TextRenderer,
 };
