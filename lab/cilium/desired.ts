@@ -9,6 +9,7 @@
 import type { KubeNode, Topology } from '../topology/schema.js';
 import { addressOf } from '../topology/ip.js';
 import { podCidrOf, policyForNode } from '../topology/model.js';
+import { servicePaths } from './services.js';
 
 export interface BgpTimers {
   connectRetry: number;
@@ -136,6 +137,8 @@ function intentOf(topo: Topology, node: KubeNode): AgentIntent {
   const paths: DesiredPath[] = vr.exportPodCIDR
     ? [{ prefix: podCidrOf(topo, node), family: 'ipv4-unicast', nexthop: node.ip, origin: 'igp', reason: 'PodCIDR', source }]
     : [];
+  // v2alpha1 virtualRouters[].serviceSelector (1.14): the LoadBalancer IPs the node announces.
+  paths.push(...servicePaths(topo, node, { selector: vr.serviceSelector, addresses: ['LoadBalancerIP'], source }));
   return {
     node: node.name,
     state: 'configured',

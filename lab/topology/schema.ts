@@ -2,6 +2,7 @@
 // and the embedded lab is derived. Field names follow the seed (FABRIC.md) and the
 // Kubernetes objects they stand for, so a reader can map each one back.
 import { z } from 'zod';
+import { LabelSelectorSchema, clientField, lbIpPoolsField, servicesField, workloadsField } from './services-schema.js';
 
 // Every string here becomes something else: a namespace or interface name in an `ip -batch`
 // line, a path under the lab directory, a Kubernetes name or label, an image reference, a word
@@ -150,6 +151,7 @@ export const PeeringPolicySchema = z.object({
     z.object({
       localASN: asn,
       exportPodCIDR: z.boolean().default(false),
+      serviceSelector: LabelSelectorSchema.optional(),
       neighbors: list(PeeringNeighborSchema, LIMITS.policyNeighbors, 'neighbors').min(1),
     }),
     LIMITS.virtualRouters,
@@ -190,6 +192,10 @@ export const TopologySchema = z.object({
       nodePort: z.number().int().min(30000, 'a NodePort is 30000-32767').max(32767, 'a NodePort is 30000-32767').default(32000),
     }),
   }),
+  lbIPPools: lbIpPoolsField,
+  services: servicesField,
+  workloads: workloadsField,
+  client: clientField,
 });
 
 function countLeaves(v: unknown): number {
