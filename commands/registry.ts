@@ -30,6 +30,11 @@ import routerRestart from './router-restart.js';
 import policyShow from './policy-show.js';
 import policySet from './policy-set.js';
 import netem from './netem.js';
+import services from './services.js';
+import explain from './explain.js';
+import serviceSet from './service-set.js';
+import serviceLabel from './service-label.js';
+import workloadScale from './workload-scale.js';
 
 export const commands: CommandSpec[] = [
   help,
@@ -56,6 +61,11 @@ export const commands: CommandSpec[] = [
   policyShow,
   policySet,
   netem,
+  services,
+  explain,
+  serviceSet,
+  serviceLabel,
+  workloadScale,
   topoValidate,
   topoShow,
   topoGenerate,

@@ -14,6 +14,7 @@ import {
   renderDrillCheck, renderDrillEnd, renderDrillHint, renderDrillList, renderDrillScores, renderDrillStart, renderDrillStatus,
   renderLink, renderNetem, renderPolicySet, renderPolicyShow, renderRestart,
 } from './drill.js';
+import { renderExplain, renderServiceEdit, renderServices } from './services.js';
 
 type Renderer = (result: never) => SlackMessage;
 
@@ -46,6 +47,11 @@ export const slackRenderers: Record<string, Renderer> = {
   'policy show': renderPolicyShow,
   'policy set': renderPolicySet,
   netem: renderNetem,
+  services: renderServices,
+  explain: renderExplain,
+  'service set': renderServiceEdit,
+  'service label': renderServiceEdit,
+  'workload scale': renderServiceEdit,
 };
 
 export function renderResult(command: string, result: unknown, hints: { leaf?: string } = {}): SlackMessage {

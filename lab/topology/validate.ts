@@ -3,6 +3,7 @@
 import type { Topology } from './schema.js';
 import { addressOf, contains, isValidIp, networkOf, overlaps, parsePrefix } from './ip.js';
 import { podCidrOf, policyForNode } from './model.js';
+import { validateServices } from '../services/validate.js';
 
 export interface TopologyIssue {
   path: string;
@@ -164,5 +165,6 @@ export function validateTopology(topo: Topology): TopologyIssue[] {
       }),
     );
   });
+  issues.push(...validateServices(topo));
   return issues;
 }

@@ -16,6 +16,7 @@ import { topoGenerateText } from './topo-generate.js';
 import { topoValidateText } from './topo-validate.js';
 import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText } from './drill.js';
 import { linkText, restartText, policyShowText, policySetText, netemText } from './drill-ops.js';
+import { servicesText, explainText, serviceEditText } from './services.js';
 
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
@@ -49,4 +50,9 @@ export const textRenderers: Record<string, TextRenderer> = {
   'policy show': policyShowText as TextRenderer,
   'policy set': policySetText as TextRenderer,
   'netem': netemText as TextRenderer,
+  services: servicesText as TextRenderer,
+  explain: explainText as TextRenderer,
+  'service set': serviceEditText as TextRenderer,
+  'service label': serviceEditText as TextRenderer,
+  'workload scale': serviceEditText as TextRenderer,
 };
