@@ -223,7 +223,7 @@ export async function explain(driver: Driver | undefined, topo: Topology, subjec
     const allSelectorsFail = steps.filter((x) => x.kind === 'selector').every((x) => !x.ok);
     cause =
       firstBad('pool') ??
-      (!announcing ? (allSelectorsFail ? firstBad('selector') : firstBad('node')) ?? firstBad('service') : undefined) ??
+      (!announcing ? (allSelectorsFail ? firstBad('selector') : firstBad('service') ?? firstBad('node')) : undefined) ??
       firstBad('node', (x) => x.text.includes(' — but ')) ??
       firstBad('router');
   } else cause = steps.find((x) => !x.ok);

@@ -2,6 +2,18 @@
 import type { ExplainResult, ServiceEditResult, ServicesResult } from '../../commands/service-results.js';
 import { linesToText, seg, table, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
+import type { ServiceCheckReport } from '../../lab/services/client-check.js';
+
+/** check --from client --service: where the requests went in and who answered. */
+export function serviceCheckLines(r: ServiceCheckReport): Line[] {
+  const count = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
+  return [
+    [seg(`service ${r.service} ${r.ip}:${r.port} (${r.externalTrafficPolicy}): `, { bold: true }), seg(`${r.requests.filter((x) => x.ok).length}/${r.requests.length} answered`)],
+    [seg('  in via:   '), seg(count(r.spines))],
+    [seg('  backends: '), seg(count(r.backends))],
+    [seg('  nodes:    '), seg(count(r.nodes))],
+  ];
+}
 
 export function servicesText(r: ServicesResult, o: TextOptions): string {
   if (!r.services.length) return linesToText([[seg('no Services in this topology (try --topology cilium-bgp-lb)', { dim: true })]], o);
