@@ -22,6 +22,7 @@ export function renderExplain(r: ExplainResult): SlackMessage {
     blocks: [
       section(`*explain ${esc(r.subject)}*${r.prefix ? ` \`${esc(r.prefix)}\`` : ''} — ${r.ok ? ':large_green_circle: advertised and routed' : ':red_circle: broken'}`),
       section(chain.join('\n')),
+      ...(r.notes.length ? [context(r.notes.map((n) => `:information_source: ${esc(n)}`).join('\n'))] : []),
       ...(r.cause ? [section(`*cause:* ${esc(r.cause)}`)] : []),
     ],
   };

@@ -110,6 +110,8 @@ export interface ExplainResult {
   ok: boolean;
   /** The first broken link of the chain, one line (undefined when nothing is broken). */
   cause?: string;
+  /** What is working as designed yet surprises (a Local Service announced by some nodes only). */
+  notes: string[];
   steps: ExplainStep[];
 }
 
@@ -227,5 +229,11 @@ export async function explain(driver: Driver | undefined, topo: Topology, subjec
       firstBad('node', (x) => x.text.includes(' — but ')) ??
       firstBad('router');
   } else cause = steps.find((x) => !x.ok);
-  return { subject, kind: what.kind, prefix, ok: !cause, cause: cause?.text, steps };
+  const notes: string[] = [];
+  if (what.kind === 'service' && what.svc.externalTrafficPolicy === 'Local') {
+    const yes = steps.filter((x) => x.kind === 'node' && x.text.includes(': announces ')).map((x) => x.text.split(':')[0]!);
+    const no = steps.filter((x) => x.kind === 'node' && x.text.endsWith('no ready local endpoint on this node')).map((x) => x.text.split(':')[0]!);
+    if (no.length) notes.push(`externalTrafficPolicy Local: announced only by nodes with a ready local endpoint (${yes.join(', ') || 'none'}); not by ${no.join(', ')}`);
+  }
+  return { subject, kind: what.kind, prefix, notes, ok: !cause, cause: cause?.text, steps };
 }

@@ -39,6 +39,7 @@ export function servicesText(r: ServicesResult, o: TextOptions): string {
 export function explainText(r: ExplainResult, o: TextOptions): string {
   const lines: Line[] = [[seg(`explain ${r.subject}`, { bold: true }), seg(r.prefix ? ` (${r.prefix})` : ''), seg(r.ok ? '  ✓ advertised and routed' : '  ✗ broken', { color: r.ok ? 'green' : 'red' })]];
   for (const s of r.steps) lines.push([seg(s.ok ? '  ✓ ' : '  ✗ ', { color: s.ok ? 'green' : 'red' }), seg(`${s.kind.padEnd(9)} `, { dim: true }), seg(s.text)]);
+  for (const n of r.notes) lines.push([seg('note: ', { bold: true, color: 'cyan' }), seg(n)]);
   if (r.cause) lines.push([seg('cause: ', { bold: true, color: 'red' }), seg(r.cause)]);
   return linesToText(lines, o);
 }
