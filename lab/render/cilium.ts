@@ -43,6 +43,7 @@ export function peeringPolicyObjects(topo: Topology): Record<string, unknown>[] 
       virtualRouters: p.virtualRouters.map((vr) => ({
         localASN: vr.localASN,
         exportPodCIDR: vr.exportPodCIDR,
+        ...(vr.serviceSelector ? { serviceSelector: vr.serviceSelector } : {}),
         neighbors: vr.neighbors.map((n) => ({ ...n })),
       })),
     },
