@@ -41,6 +41,7 @@ export interface ServicesResult {
 export async function agentRibs(driver: Driver | undefined, topo: Topology): Promise<Map<string, Set<string>> | undefined> {
   if (!driver) return undefined;
   const out = new Map<string, Set<string>>();
+  let read = 0;
   await Promise.all(
     topo.cluster.nodes.map(async (n) => {
       if (!policyForNode(topo, n)) return out.set(n.name, new Set());
@@ -50,12 +51,14 @@ export async function agentRibs(driver: Driver | undefined, topo: Topology): Pro
         // Local paths only (no neighbor-ip): what the node announces, not what it learned from its leaf.
         const local = Object.entries(rib).filter(([, paths]) => paths.some((p) => !p['neighbor-ip']));
         out.set(n.name, new Set(local.map(([prefix]) => prefix)));
+        read++;
       } catch {
         out.set(n.name, new Set());
       }
     }),
   );
-  return out;
+  // No agent could be read (a driver without gobgp access): the model's answer, said as such.
+  return read || !topo.cluster.nodes.some((n) => policyForNode(topo, n)) ? out : undefined;
 }
 
 function expectedAnnouncers(topo: Topology, svc: Service, ipam: LbIpam): string[] {

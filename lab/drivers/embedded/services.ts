@@ -239,20 +239,23 @@ export async function reconcileServices(d: EmbeddedDriver, before: LabRecord, af
   }
   const announced: string[] = [];
   const withdrawn: string[] = [];
-  for (const n of after.topology.cluster.nodes) {
-    if (restarted.includes(n.name)) continue;
-    if (desiredAgentOf(after.topology, n.name)?.state !== 'configured') continue;
+  // Every node at once (each its own gobgpd), as every agent reconciles on its own.
+  await Promise.all(after.topology.cluster.nodes.map(async (n) => {
+    if (restarted.includes(n.name)) return;
+    if (desiredAgentOf(after.topology, n.name)?.state !== 'configured') return;
     const a = new Set(serviceAnnouncements(before.topology, n.name));
     const b = new Set(serviceAnnouncements(after.topology, n.name));
     for (const prefix of [...a].filter((x) => !b.has(x))) {
-      await d.gobgp(n.name, ['global', 'rib', 'del', prefix, '-a', 'ipv4']);
+      const r = await d.exec(n.name, ['gobgp', 'global', 'rib', 'del', prefix, '-a', 'ipv4'], { env: { GOMAXPROCS: '1' } });
+      if (r.exitCode !== 0) throw new LabError(`${n.name}: could not withdraw ${prefix}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { hint: "is the node's BGP agent running? see `bgp-lab status`" });
       withdrawn.push(`${n.name} ${prefix}`);
     }
     for (const prefix of [...b].filter((x) => !a.has(x))) {
       await d.announce(n.name, prefix, n.ip);
       announced.push(`${n.name} ${prefix}`);
     }
-  }
+  }));
+  announced.sort(), withdrawn.sort();
   return { podsAdded: added.map((p) => p.name), podsRemoved: removed.map((p) => p.name), announced, withdrawn };
 }
 
