@@ -5,6 +5,9 @@ import { parse, parseAllDocuments } from 'yaml';
 import { loadTopology } from '../../lab/topology/load.js';
 import { renderAll } from '../../lab/render/index.js';
 import { clabValidator, compileSchema, crdSchema, unknownKeys } from '../foundation/oracles.js';
+import { explain, servicesTable } from '../../lab/services/explain.js';
+import { renderResult } from '../../bot/render/index.js';
+import { textRenderers } from '../../src/render/registry.js';
 
 const topo = loadTopology('cilium-bgp-lb');
 type Obj = { apiVersion: string; kind: string; metadata: { name: string }; spec: Record<string, unknown> };
@@ -49,5 +52,22 @@ describe('cilium-bgp-lb rendered for kind + containerlab', () => {
     expect(clab.topology.nodes.client!.exec).toEqual(['ip addr add 10.1.50.10/24 dev eth1', 'ip route replace default nexthop via 10.1.50.2 nexthop via 10.1.50.3']);
     const ends = clab.topology.links.map((l) => l.endpoints.join(' '));
     expect(ends).toEqual(expect.arrayContaining(['br-client:br-client-p0 client:eth1', 'spine0:eth3 br-client:br-client-p1', 'spine1:eth3 br-client:br-client-p2']));
+  });
+});
+
+describe('services and explain on every surface, from the model alone (no lab up)', () => {
+  it('services says the model answered; explain stops at the routers; Slack gets one message with the chain', async () => {
+    const table = servicesTable(topo, 1, undefined);
+    expect(table.advertisedFrom).toBe('model');
+    expect(table.services.map((x) => [x.name, x.loadBalancerIP, x.advertisedBy.length])).toEqual([['web', '10.1.100.1', 4], ['web-local', '10.1.100.2', 2]]);
+    const e = (await explain(undefined, topo, 'web-local', 1))!;
+    expect(e.ok).toBe(false);
+    expect(e.cause).toBe('the lab is not up: no router to ask');
+    const msg = renderResult('explain', e);
+    expect(msg.blocks!.length).toBeLessThanOrEqual(4);
+    expect(JSON.stringify(msg.blocks)).toContain('cilium-bgp-worker2: announces 10.1.100.2/32');
+    const text = textRenderers.explain!(e as never, { color: false, width: 100 });
+    expect(text).toMatch(/cause: the lab is not up/);
+    expect(textRenderers.services!(table as never, { color: false, width: 200 })).toMatch(/web-local +LoadBalancer +Local +10\.1\.100\.2/);
   });
 });
