@@ -19,12 +19,15 @@ export default defineCommand({
     tolerateLoss: z.coerce.number().min(0).max(100).default(0).describe('percent of first-round loss a pair may have and still pass'),
     capture: z.string().regex(/^[a-z0-9-]+:[a-z0-9,._-]+$/, 'expected router:iface[,iface], e.g. leaf0:eth1,eth2').optional().describe('capture on router:ifaces during the check'),
     wait: z.coerce.number().min(0).max(120).default(3).describe('seconds to retry failing paths, to tell loss from a dead path'),
+    service: z.string().max(80).regex(/^[A-Za-z0-9./-]+$/, 'a Service name or its IP').optional().describe('with --from client: HTTP to this Service (name or IP)'),
+    requests: z.coerce.number().int().min(1).max(64).default(8).describe('with --service: HTTP requests to make'),
   }),
   permission: 'read',
   flagCompletions: { from: 'pod', to: 'pod' },
   long: true,
   async handler(args, ctx): Promise<CheckResult> {
     const started = performance.now();
+    if (args.service || (args.from && args.from === ctx.topology.client?.name)) return (await import('../lab/services/check-command.js')).checkServiceCommand(args, ctx, started);
     const driver = await ctx.driver();
     const rec = await driver.record();
     const podsPerNode = rec?.podsPerNode;

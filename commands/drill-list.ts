@@ -10,8 +10,8 @@ export default defineCommand({
   args: z.object({}),
   permission: 'read',
   offline: true,
-  async handler(): Promise<DrillListResult> {
-    const { scenarios } = await import('../lab/drills/index.js');
-    return { scenarios: scenarios.map((s) => ({ id: s.id, title: s.title })) };
+  async handler(_args, ctx): Promise<DrillListResult> {
+    const { scenariosFor } = await import('../lab/drills/index.js');
+    return { scenarios: scenariosFor(ctx.topology).map((s) => ({ id: s.id, title: s.title })) };
   },
 });

@@ -34,6 +34,11 @@ import netem from './netem.js';
 import vtysh from './vtysh.js';
 import exec from './exec.js';
 import graph from './graph.js';
+import services from './services.js';
+import explain from './explain.js';
+import serviceSet from './service-set.js';
+import serviceLabel from './service-label.js';
+import workloadScale from './workload-scale.js';
 
 export const commands: CommandSpec[] = [
   help,
@@ -64,6 +69,11 @@ export const commands: CommandSpec[] = [
   vtysh,
   exec,
   graph,
+  services,
+  explain,
+  serviceSet,
+  serviceLabel,
+  workloadScale,
   topoValidate,
   topoShow,
   topoGenerate,

@@ -144,6 +144,8 @@ export interface CheckResult {
   coverage?: PathCoverage;
   /** check --capture: packets per interface seen during the check. */
   capture?: CaptureResult;
+  /** check --from client --service: each request's backend and spine. */
+  service?: import('../lab/services/client-check.js').ServiceCheckReport;
 }
 
 export interface TraceHop {

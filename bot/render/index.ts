@@ -14,6 +14,7 @@ import {
   renderDrillCheck, renderDrillEnd, renderDrillHint, renderDrillList, renderDrillScores, renderDrillStart, renderDrillStatus,
   renderLink, renderNetem, renderPolicySet, renderPolicyShow, renderRestart,
 } from './drill.js';
+import { renderExplain, renderServiceEdit, renderServices } from './services.js';
 
 import { renderExec, renderVtysh } from './shell.js';
 import { renderGraph } from './graph.js';
@@ -53,6 +54,11 @@ export const slackRenderers: Record<string, Renderer> = {
   vtysh: renderVtysh,
   exec: renderExec,
   graph: renderGraph,
+  services: renderServices,
+  explain: renderExplain,
+  'service set': renderServiceEdit,
+  'service label': renderServiceEdit,
+  'workload scale': renderServiceEdit,
 };
 
 export function renderResult(command: string, result: unknown, hints: { leaf?: string; line?: string } = {}): SlackMessage {

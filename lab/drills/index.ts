@@ -12,6 +12,10 @@ import lossySpineLink from './lossy-spine-link.js';
 import leafBlackhole from './leaf-blackhole.js';
 import wrongNeighborAddress from './wrong-neighbor-address.js';
 import ciliumUpgrade119 from './cilium-upgrade-1-19.js';
+import serviceNotAdvertised from './service-not-advertised.js';
+import etpLocalNoEndpoints from './etp-local-no-endpoints.js';
+import lbPoolConflict from './lb-pool-conflict.js';
+import type { Topology } from '../topology/schema.js';
 
 export const scenarios = [
   spineDown,
@@ -27,10 +31,15 @@ export const scenarios = [
   ciliumUpgrade119,
 ] as unknown as Scenario[];
 
-export const SCENARIO_IDS = scenarios.map((s) => s.id);
+/** Drills of LoadBalancer Services: they need a topology with Services and a client (cilium-bgp-lb). */
+export const serviceScenarios = [serviceNotAdvertised, etpLocalNoEndpoints, lbPoolConflict] as unknown as Scenario[];
+/** What `drill list` offers for a topology: the service drills only where they can run. */
+export const scenariosFor = (t: Topology): Scenario[] => (t.services?.length && t.client ? [...scenarios, ...serviceScenarios] : scenarios);
+
+export const SCENARIO_IDS = [...scenarios, ...serviceScenarios].map((s) => s.id);
 
 export function findScenario(id: string): Scenario {
-  const s = scenarios.find((x) => x.id === id);
+  const s = [...scenarios, ...serviceScenarios].find((x) => x.id === id);
   if (!s) {
     const guess = closest(id, SCENARIO_IDS);
     throw new UsageError(`no drill scenario "${id}"`, `${guess ? `did you mean ${guess}? ` : ''}see \`drill list\``);

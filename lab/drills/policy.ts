@@ -9,6 +9,7 @@ import { UsageError, closest } from '../errors.js';
 import { policySelects } from '../cilium/peering-policy.js';
 import { writeLabRecord } from '../drivers/index.js';
 import { nodesWithChangedPolicy, restartAgent } from '../drivers/embedded/ops.js';
+import { reconcileServices } from '../drivers/embedded/services.js';
 
 // The model's own field schemas (ranges, CIDR with valid octets), reading the typed words as numbers.
 const neighbor = PeeringNeighborSchema.shape;
@@ -146,12 +147,13 @@ export function editPolicy(topo: Topology, name: string, field: string, value: s
 }
 
 /** Writes the new model into the lab record and reconciles the agents it changes, as Cilium would. */
-export async function applyTopology(d: EmbeddedDriver, rec: LabRecord, topology: Topology): Promise<{ nodes: { node: string; running: boolean; announced: string[] }[] }> {
+export async function applyTopology(d: EmbeddedDriver, rec: LabRecord, topology: Topology): Promise<{ nodes: { node: string; running: boolean; announced: string[] }[]; services?: Awaited<ReturnType<typeof reconcileServices>> }> {
   const changed = nodesWithChangedPolicy(rec.topology, topology, rec.podsPerNode, d.lab);
   const next = { ...rec, topology };
   await writeLabRecord(d.runner, next);
   const nodes = await Promise.all(changed.map(async (node) => ({ node, ...(await restartAgent(d, next, node)) })));
-  return { nodes };
+  const services = await reconcileServices(d, rec, next, changed); // pods, Service tables, Service /32s
+  return { nodes, services };
 }
 
 /** Nodes a policy selects, by its nodeSelector (nil: every node), whether or not another selects them too. */

@@ -4,6 +4,7 @@
 import { stringify } from 'yaml';
 import type { Topology } from '../topology/schema.js';
 import { parsePrefix } from '../topology/ip.js';
+import { clabClient } from './services.js';
 
 /** The seed's helper image for the server containers (ip, ping, curl). */
 export const SERVER_IMAGE = 'burlyluo/nettool';
@@ -59,6 +60,8 @@ export function clabTopology(topo: Topology): ClabTopology {
       links.push({ endpoints: [`${leaf.name}:${rack.leafInterface}`, bridgePort(rack.bridge)] });
   }
   topo.links.forEach((l, i) => used.has(i) || links.push({ endpoints: [...l.endpoints] }));
+  const client = clabClient(topo, SERVER_IMAGE); // the external client (cilium-bgp-lb), if any
+  Object.assign(nodes, client.nodes), links.push(...client.links);
   return { name: topo.name, topology: { nodes, links } };
 }
 

@@ -7,6 +7,7 @@ import { renderVyosConfig } from './vyos.js';
 import { renderFrrConf } from './frr.js';
 import { ciliumBgpObjects, helmValues, usesBgpV2Objects } from './cilium.js';
 import { demoObjects } from './demo.js';
+import { serviceObjects } from './services.js';
 import { enableBgpPeer, installCilium, setupClab, setupK8s } from './scripts.js';
 import { clabernetesObjects } from './clabernetes.js';
 import { yamlDocs } from './yaml-docs.js';
@@ -50,6 +51,7 @@ export function renderAll(topo: Topology, opts: RenderOptions = {}): RenderedFil
     { path: 'cilium-values.yaml', content: stringify(values, { lineWidth: 0 }), kind: 'helm-values' },
     { path: bgpFile, content: yamlDocs(ciliumBgpObjects(topo, version)), kind: 'cilium-policy' },
     { path: 'demo-app.yaml', content: yamlDocs(demoObjects(topo)), kind: 'demo-app' },
+    ...(serviceObjects(topo, version).length ? [{ path: 'lb-services.yaml', content: yamlDocs(serviceObjects(topo, version)), kind: 'demo-app' as const }] : []),
     { path: '1-setup-k8s.sh', content: setupK8s(topo), mode: exec, kind: 'script' },
     { path: '2-setup-clab.sh', content: setupClab(topo), mode: exec, kind: 'script' },
     { path: '3-install-cilium.sh', content: installCilium(topo, inputs), mode: exec, kind: 'script' },

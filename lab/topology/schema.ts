@@ -3,6 +3,7 @@
 // Kubernetes objects they stand for, so a reader can map each one back.
 import { z } from 'zod';
 import { CILIUM_MINORS, ciliumMinor } from '../cilium/version.js';
+import { clientField, lbIpPoolsField, servicesField, workloadsField } from './services-schema.js';
 
 // Every string here becomes something else: a namespace or interface name in an `ip -batch`
 // line, a path under the lab directory, a Kubernetes name or label, an image reference, a word
@@ -340,6 +341,10 @@ export const TopologySchema = z.object({
       nodePort: z.number().int().min(30000, 'a NodePort is 30000-32767').max(32767, 'a NodePort is 30000-32767').default(32000),
     }),
   }),
+  lbIPPools: lbIpPoolsField,
+  services: servicesField,
+  workloads: workloadsField,
+  client: clientField,
 });
 
 function countLeaves(v: unknown): number {

@@ -5,6 +5,7 @@ import { addressOf, contains, isValidIp, networkOf, overlaps, parsePrefix } from
 import { podCidrOf } from './model.js';
 import { intentOf } from '../cilium/desired.js';
 import { ciliumIssues } from '../cilium/issues.js';
+import { validateServices } from '../services/validate.js';
 
 export interface TopologyIssue {
   path: string;
@@ -168,5 +169,6 @@ export function validateTopology(topo: Topology): TopologyIssue[] {
     );
   });
   if (!issues.length) issues.push(...ciliumIssues(topo));
+  issues.push(...validateServices(topo));
   return issues;
 }

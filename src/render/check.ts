@@ -3,6 +3,7 @@
 import type { CheckResult, PingResult } from '../../commands/results.js';
 import { linesToText, ms, seg, wrapLine, type Line } from './lines.js';
 import { captureLines } from './capture.js';
+import { serviceCheckLines } from './services.js';
 import type { TextOptions } from './text.js';
 
 const TITLE: Record<PingResult['kind'], string> = {
@@ -68,6 +69,7 @@ export function checkLines(r: CheckResult, marks = false, width = Infinity): Lin
     ], width, 4));
   }
   if (r.capture) lines.push([], ...captureLines(r.capture));
+  if (r.service) lines.push(...serviceCheckLines(r.service));
   return lines;
 }
 

@@ -19,6 +19,7 @@ import { linkText, restartText, policyShowText, policySetText, netemText, policy
 
 import { vtyshText, execText } from './shell.js';
 import { graphText } from './graph.js';
+import { servicesText, explainText, serviceEditText } from './services.js';
 
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
@@ -56,4 +57,9 @@ export const textRenderers: Record<string, TextRenderer> = {
   vtysh: vtyshText as TextRenderer,
   exec: execText as TextRenderer,
   graph: graphText as TextRenderer,
+  services: servicesText as TextRenderer,
+  explain: explainText as TextRenderer,
+  'service set': serviceEditText as TextRenderer,
+  'service label': serviceEditText as TextRenderer,
+  'workload scale': serviceEditText as TextRenderer,
 };

@@ -9,6 +9,7 @@ import { renderGobgpConfig } from './gobgp-config.js';
 import { deviceDir, deviceOfNs, nsName } from './names.js';
 import { labDir } from '../index.js';
 import { lowProbeAddressesOf, probeAddressesOf, probeBlockOf, renderCounterNft } from '../../inspect/paths.js';
+import { planServices, serviceAnnouncements } from './services.js';
 
 /** containerlab's default veth MTU: the kind nodes' net0 and the rack bridges get it. */
 export const CLAB_MTU = 9500;
@@ -51,6 +52,8 @@ export interface AgentPlan {
   conf: string;
   /** Pod CIDRs announced when the policy says exportPodCIDR. */
   announce: string[];
+  /** Service /32s the agent announces (LB-IPAM + serviceSelector, lab/drivers/embedded/services.ts). */
+  services?: string[];
 }
 
 export interface PodPlan extends Pod {
@@ -186,9 +189,12 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
         nodeIp: n.ip,
         conf: renderGobgpConfig(n, policy, true),
         announce: policy.virtualRouters[0]!.exportPodCIDR ? [podCidrOf(topo, n)] : [],
+        services: serviceAnnouncements(topo, n.name),
       });
     }
   }
+
+  const svcPlan = planServices(lab, topo, podsPerNode, nsPlan, veth);
 
   const routers: RouterPlan[] = topo.routers.map((r) => ({
     name: r.name,
@@ -204,6 +210,7 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
     nft.set(ns(r.name), renderCounterNft(r.interfaces.map((i) => i.name).filter((i) => i !== rack?.leafInterface)));
   }
 
+  for (const [devNs, rules] of svcPlan.nft) nft.set(devNs, (nft.get(devNs) ?? '') + rules);
   const namespaces = [...byNs.values()];
   const podPlans = pods.map((pod) => ({ ...pod, ns: ns(pod.name), dir: deviceDir(lab, pod.name) }));
   const nftFile = (devNs: string) => `${deviceDir(lab, deviceOfNs(devNs))}/${nodeNft.has(devNs) ? 'kube-proxy' : 'counters'}.nft`;
@@ -213,6 +220,7 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
     ...podPlans.map((p): [string, string] => [`${p.dir}/www/index.html`, `${p.name}\n`]),
     ...[...nft].map(([devNs, rules]): [string, string] => [nftFile(devNs), rules]),
     ...namespaces.map((n): [string, string] => [n.batchFile, n.ipBatch.join('\n') + '\n']),
+    ...svcPlan.files,
   ]);
   // Absolute paths: `ip netns exec` would otherwise search PATH for each program.
   const wiringBatch = [
@@ -228,6 +236,7 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
     ['netns', 'exec', p.ns, '/usr/sbin/start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile', '--pidfile', `${p.dir}/httpd.pid`,
       '--exec', '/usr/bin/busybox', '--', 'httpd', '-f', '-p', '80', '-h', `${p.dir}/www`].join(' '),
   );
+  podBatch.push(...svcPlan.podBatch);
   const namespaceBatch = namespaces.map((n) => `netns add ${n.ns}`);
   return { namespaces, linkBatch, routers, agents, pods: podPlans, nodeNft, files, namespaceBatch, wiringBatch, podBatch };
 }
@@ -244,7 +253,7 @@ function renderNodePortNft(topo: Topology, pods: Pod[], nodeIp: string): string 
     '  }',
     '  chain postrouting {',
     '    type nat hook postrouting priority srcnat; policy accept;',
-    '    ct status dnat masquerade',
+    `    ct original ip daddr ${nodeIp} ct status dnat masquerade`,
     '  }',
     '}',
     '',

@@ -122,7 +122,7 @@ export class EmbeddedDriver implements Driver {
         lap('agents and pods started');
         // A few `gobgp` clients at a time: 256 at once, each retrying until its gobgpd listens,
         // starved the daemons they waited for (68 s to announce 256 pod CIDRs on 2 cores).
-        const todo = plan.agents.flatMap((a) => a.announce.map((cidr) => () => this.announce(a.node, cidr, a.nodeIp)));
+        const todo = plan.agents.flatMap((a) => [...a.announce, ...(a.services ?? [])].map((cidr) => () => this.announce(a.node, cidr, a.nodeIp)));
         await Promise.all(Array.from({ length: ANNOUNCE_WORKERS }, async () => {
           for (let job = todo.shift(); job; job = todo.shift()) await job();
         }));
@@ -172,9 +172,9 @@ export class EmbeddedDriver implements Driver {
   }
 
   /** gobgpd in the node namespace (as Cilium's agent), then its pod CIDR announced. */
-  async startAgent(a: { node: string; ns: string; dir: string; nodeIp: string; announce: string[] }): Promise<void> {
+  async startAgent(a: { node: string; ns: string; dir: string; nodeIp: string; announce: string[]; services?: string[] }): Promise<void> {
     await runOk(this.runner, agentArgv(a), { env: GO_ENV });
-    for (const cidr of a.announce) await this.announce(a.node, cidr, a.nodeIp);
+    for (const cidr of [...a.announce, ...(a.services ?? [])]) await this.announce(a.node, cidr, a.nodeIp);
   }
 
   /** `gobgp global rib add`: what Cilium does for exportPodCIDR; retried until the API listens. */
