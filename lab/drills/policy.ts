@@ -7,7 +7,7 @@ import { PeeringNeighborSchema, PeeringPolicySchema, type PeeringPolicy, type To
 import type { EmbeddedDriver } from '../drivers/embedded/index.js';
 import { UsageError, closest } from '../errors.js';
 import { writeLabRecord } from '../drivers/index.js';
-import { nodesWithChangedPolicy, restartAgent } from '../drivers/embedded/ops.js';
+import { reconcileAgents } from '../drivers/embedded/ops.js';
 
 // The model's own field schemas (ranges, CIDR with valid octets), reading the typed words as numbers.
 const neighbor = PeeringNeighborSchema.shape;
@@ -61,10 +61,8 @@ export function editPolicy(topo: Topology, name: string, field: string, value: s
 
 /** Writes the new model into the lab record and reconciles the agents it changes, as Cilium would. */
 export async function applyTopology(d: EmbeddedDriver, rec: LabRecord, topology: Topology): Promise<{ nodes: { node: string; running: boolean; announced: string[] }[] }> {
-  const changed = nodesWithChangedPolicy(rec.topology, topology, rec.podsPerNode, d.lab);
-  const next = { ...rec, topology };
-  await writeLabRecord(d.runner, next);
-  const nodes = await Promise.all(changed.map(async (node) => ({ node, ...(await restartAgent(d, next, node)) })));
+  await writeLabRecord(d.runner, { ...rec, topology });
+  const nodes = (await reconcileAgents(d, rec, topology)).map(({ node, running, announced }) => ({ node, running, announced }));
   return { nodes };
 }
 
