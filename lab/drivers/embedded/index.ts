@@ -180,6 +180,8 @@ export class EmbeddedDriver implements Driver {
   /** gobgpd in the node namespace and UTS namespace (as Cilium's agent), then configured through its API from the intent. */
   async startAgent(a: AgentPlan, mode: ConnectMode): Promise<void> {
     await this.agents.createHostnames([a]);
+    // A killed gobgpd leaves its socket behind, and a new one cannot listen on it.
+    await this.runner.run(['rm', '-f', '--', a.socket]);
     await runOk(this.runner, agentArgv(a), { env: GO_ENV });
     try {
       await this.agents.configure(a, mode, { fresh: true });
