@@ -16,7 +16,7 @@ export type { ConnectMode };
 /** Agents configured at once at `up`: each is a handful of calls; more only queue on 2 cores. */
 const CONFIGURE_WORKERS = 16;
 /** A just-started gobgpd answers its socket within a second; 256 of them on 2 cores take longer. */
-const READY_MS = 60_000;
+const READY_MS = 30_000;
 
 export class AgentRuntime {
   private readonly clients = new Map<string, GobgpClient>();
@@ -54,7 +54,13 @@ export class AgentRuntime {
   async configure(a: AgentPlan, mode: ConnectMode, opts: { fresh: boolean; next?: DesiredAgent | null }): Promise<ReconcileReport> {
     const { reconcileAgent } = await import('../../gobgp/reconcile.js');
     const c = await this.client(a);
-    await c.ready(READY_MS);
+    await c.ready(READY_MS).catch(async (err: Error) => {
+      // Say why: the daemon died (its log says why) or is alive but its API never came up.
+      const pid = (await this.d.runner.readFile(`${a.dir}/gobgpd.pid`).catch(() => undefined))?.trim();
+      const alive = pid ? (await this.d.runner.run(['kill', '-0', pid])).exitCode === 0 : false;
+      const log = ((await this.d.runner.readFile(`${a.dir}/gobgpd.log`).catch(() => undefined)) ?? '').trim().split('\n').at(-1);
+      throw new LabError(`${a.node}: ${err.message} (gobgpd ${alive ? `pid ${pid} is running` : 'is not running'}${log ? `; its log: ${log}` : ''})`, { hint: `see ${a.dir}/gobgpd.log` });
+    });
     const before = opts.fresh ? undefined : await this.applied(a);
     const next = opts.next === null ? undefined : opts.next ?? a.desired;
     const { report, applied } = await reconcileAgent(c, before, next, mode).catch((err: Error) => {
