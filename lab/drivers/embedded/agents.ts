@@ -26,7 +26,9 @@ export class AgentRuntime {
     let c = this.clients.get(a.socket);
     if (!c) {
       const { GobgpClient } = await import('../../gobgp/client.js');
-      c = new GobgpClient(a.socket);
+      // Over SSH the socket is on the lab host: reached through a forwarded local socket.
+      const runner = this.d.runner as { forwardLocalUnix?: (remotePath: string) => Promise<string> };
+      c = new GobgpClient(runner.forwardLocalUnix ? await runner.forwardLocalUnix(a.socket) : a.socket);
       this.clients.set(a.socket, c);
     }
     return c;

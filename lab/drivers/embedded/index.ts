@@ -8,6 +8,7 @@ import { LabError, UsageError } from '../../errors.js';
 import { labDir, readLabRecord, writeLabRecord } from '../index.js';
 import { apiDir, planFabric, type AgentPlan, type FabricPlan } from './fabric.js';
 import { AgentRuntime, type ConnectMode } from './agents.js';
+import { listenPortOf } from '../../gobgp/messages.js';
 import { nsName, NS_PREFIX, labOfNs } from './names.js';
 import { LocalRunner, runOk } from '../../runners/local.js';
 import { vtyCommand, type VtyError } from './vty.js';
@@ -84,7 +85,7 @@ export class EmbeddedDriver implements Driver {
   }
 
   async up(topology: Topology, topologyFile: string, opts: UpOptions, ctx: DriverContext): Promise<UpOutcome> {
-    if (opts.dryRun) return { steps: [], plan: dryRunPlan(this, planFabric(this.lab, topology, opts.podsPerNode ?? topology.demo.podsPerNode)) };
+    if (opts.dryRun) return { steps: [], plan: dryRunPlan(this, planFabric(this.lab, topology, opts.podsPerNode ?? topology.demo.podsPerNode), opts.fastConnect ? 'fast-connect' : 'cilium') };
     const steps = new Steps(ctx.progress);
     const existing = (await this.namespaces()).length > 0 || (await this.record()) !== undefined;
     if (existing) {
@@ -348,16 +349,28 @@ function agentBatchLine(a: AgentPlan): string {
 }
 
 /** `up --dry-run` on the embedded driver: the programs `up` would run, in order. */
-function dryRunPlan(d: EmbeddedDriver, plan: FabricPlan): PlannedStep[] {
+function dryRunPlan(d: EmbeddedDriver, plan: FabricPlan, mode: ConnectMode): PlannedStep[] {
   return [
     ...plan.namespaces.map((n) => ({ label: `Write the configuration of ${n.device}`, argv: [], file: n.batchFile, input: n.ipBatch })),
     { label: `Create ${plan.namespaces.length} namespaces and ${plan.linkBatch.length} veth pairs inside them, configure each`, argv: ['ip', '-batch', '-'], input: [...plan.namespaceBatch, ...plan.wiringBatch] },
     ...plan.routers.flatMap((r) => (['zebra', 'bgpd'] as const).map((dm) => ({ label: `Start ${dm} on ${r.name}`, argv: d.routerDaemonArgv(r.name, dm) }))),
     ...plan.agents.map((a) => ({ label: `Give ${a.node}'s BGP agent its own hostname (${a.hostname})`, argv: ['unshare', `--uts=${a.uts}`, '--', 'hostname', '--', a.hostname] })),
     { label: 'Start the BGP agents and the pods', argv: ['ip', '-batch', '-'], input: [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch] },
-    ...plan.agents.map((a) => ({
-      label: `Configure ${a.node}'s GoBGP through its API (${a.socket}): StartBgp AS ${a.desired.instances[0]?.localASN}, ${a.desired.instances[0]?.neighbors.length ?? 0} peers, paths ${a.announce.join(', ') || 'none'}`,
-      argv: [],
-    })),
+    // Not programs: the GoBGP API calls each agent gets on its socket, as Cilium's agent makes them.
+    ...plan.agents.map((a) => {
+      const inst = a.desired.instances[0];
+      return {
+        label: `Configure ${a.node}'s GoBGP through its API`,
+        argv: [],
+        file: a.socket,
+        input: inst
+          ? [
+              `StartBgp asn=${inst.localASN} router-id=${inst.routerId} listen-port=${listenPortOf(inst, mode)}`,
+              ...inst.neighbors.map((n) => `AddPeer ${n.peerAddress} peer-as=${n.peerASN} port=${n.peerPort}${n.gracefulRestart.enabled ? ' graceful-restart' : ''}${n.ebgpMultihopTTL > 1 ? ` multihop-ttl=${n.ebgpMultihopTTL}` : ''}`),
+              ...inst.paths.map((p) => `AddPath ${p.prefix} next-hop ${p.nexthop} origin ${p.origin}`),
+            ]
+          : [],
+      };
+    }),
   ];
 }
