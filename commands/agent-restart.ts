@@ -5,7 +5,7 @@ import { resolveDevice } from './names.js';
 
 export default defineCommand({
   name: 'agent restart',
-  summary: "Restart a node's BGP agent, as deleting its Cilium pod does: stop, start from the policy, re-announce",
+  summary: "Restart a node's BGP agent, as deleting its Cilium pod does: kill, start, configure from the policy",
   examples: ['agent restart worker3'],
   positionals: [{ name: 'node', complete: 'node' }],
   args: z.object({ node: z.string().describe('node (short names work: worker3)') }),
@@ -19,8 +19,12 @@ export default defineCommand({
     const dev = resolveDevice(ctx.topology, args.node, ['node']);
     const { embeddedOnly, requireRecord, restartAgent } = await import('../lab/drivers/embedded/ops.js');
     const d = embeddedOnly(await ctx.driver());
-    const r = await restartAgent(d, await requireRecord(d), dev.name);
-    const sessions = r.running ? await waitSessions(d, ctx.topology, dev.name, { timeoutMs: 10_000, signal: ctx.signal, progress: ctx.progress }) : undefined;
+    const rec = await requireRecord(d);
+    const r = await restartAgent(d, rec, dev.name);
+    // As Cilium, the node opens its sessions after GoBGP's first connect delay (5-10 s); with
+    // --fast-connect the leaf reconnects within its 1 s connect timer.
+    const timeoutMs = rec.connectMode === 'fast-connect' ? 10_000 : 25_000;
+    const sessions = r.running ? await waitSessions(d, ctx.topology, dev.name, { timeoutMs, signal: ctx.signal, progress: ctx.progress }) : undefined;
     return { device: dev.name, kind: 'node', daemons: r.running ? ['gobgpd'] : [], announced: r.announced, sessions, durationMs: performance.now() - started };
   },
 });

@@ -212,6 +212,8 @@ export interface StatusResult {
   /** What to run next, when not up. */
   hint?: string;
   drill?: { id: string; startedAt: string; startedBy: string };
+  /** Embedded: how BGP sessions open (the lab record's mode), and what that means. */
+  connectMode?: { mode: 'cilium' | 'fast-connect'; description: string };
 }
 
 export interface UpResult {

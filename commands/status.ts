@@ -59,6 +59,16 @@ export default defineCommand({
         : fixes.some(Boolean) && !rebuild ? 'run the command after each line; then `status` again (`peers`, `routes <router>` for the rest)'
         : `investigate with \`peers\` and \`routes <router>\`; \`${up} --replace\` rebuilds the lab`,
       drill: drill ? { id: drill.hidden ? 'random' : drill.id, startedAt: drill.startedAt, startedBy: drill.startedBy } : undefined,
+      connectMode: rec.driver === 'embedded' ? connectModeLine(rec.connectMode ?? 'cilium') : undefined,
     };
   },
 });
+
+function connectModeLine(mode: 'cilium' | 'fast-connect'): NonNullable<StatusResult['connectMode']> {
+  return {
+    mode,
+    description: mode === 'cilium'
+      ? "sessions: as Cilium (no listener on the nodes; each node opens its sessions after GoBGP's 5-10 s connect delay)"
+      : 'sessions: fast-connect (a listener on each node; the leaves open the sessions at once; Cilium has none)',
+  };
+}

@@ -5,7 +5,7 @@ import type { UpResult } from './results.js';
 export default defineCommand({
   name: 'up',
   summary: 'Bring the fabric up and wait until it has converged',
-  examples: ['up', 'up --replace', 'up --pods-per-node 2', 'up --driver kind --dry-run'],
+  examples: ['up', 'up --fast-connect', 'up --replace', 'up --pods-per-node 2', 'up --driver kind --dry-run'],
   positionals: [],
   args: z.object({
     wait: z.boolean().default(true).describe('wait for sessions, routes and a ping sweep (--no-wait returns once started)'),
@@ -14,6 +14,10 @@ export default defineCommand({
     driver: z.enum(['embedded', 'kind']).default('embedded').describe('embedded (namespaces + FRR + GoBGP) or kind (kind + containerlab + Cilium)'),
     dryRun: z.boolean().default(false).describe('list every program up would run, and run nothing'),
     timeout: z.coerce.number().int().min(1).max(3600).default(60).describe('seconds to wait for convergence'),
+    fastConnect: z
+      .boolean()
+      .default(false)
+      .describe("embedded: the leaves open the sessions at once (a listener on each node); by default, as Cilium, each node opens them after GoBGP's 5-10 s connect delay"),
   }),
   permission: 'operate',
   mutating: true,
@@ -30,6 +34,7 @@ export default defineCommand({
       podsPerNode: args.podsPerNode,
       dryRun: args.dryRun,
       timeoutMs: args.timeout * 1000,
+      fastConnect: args.fastConnect,
     }, { signal: ctx.signal, progress: ctx.progress });
     const { podsOf } = await import('../lab/topology/model.js');
     if (args.dryRun) {

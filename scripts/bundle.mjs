@@ -5,8 +5,10 @@ import { build } from 'esbuild';
 
 // Bundled: zod, and the REPL's ink + react (importing ink module by module costs ~1 s of CPU).
 // Left as imports: yaml (its Node build is CommonJS), Bolt, ssh2, the Kubernetes client
-// (loaded lazily, only where used) and ink's optional devtools.
-const EXTERNAL = /^(yaml|@slack\/|@kubernetes\/|ssh2|react-devtools-core|elkjs|@resvg\/|node:)/;
+// (loaded lazily, only where used), ink's optional devtools, the GoBGP API client's gRPC +
+// protobufjs (CommonJS, required only where an agent is configured), and the graph's elkjs and
+// resvg (a native addon), loaded only by `graph`.
+const EXTERNAL = /^(yaml|@slack\/|@kubernetes\/|ssh2|react-devtools-core|node:|@grpc\/|protobufjs|elkjs|@resvg\/)/;
 
 // Chunk names carry content hashes: without a clean slate old chunks pile up.
 rmSync('dist/bundle', { recursive: true, force: true });

@@ -23,6 +23,7 @@ export function renderStatus(r: StatusResult): SlackMessage {
       ...(r.devices.length ? packed.blocks : []),
       ...(cut > 0 ? [context(`…${cut} more devices: the full table is attached`)] : []),
       ...(r.drift.length ? [section(`*Drift*\n${esc(r.drift.slice(0, 20).map((d, i) => `• ${d}${r.fixes?.[i] ? ` → \`${r.fixes[i]}\`` : ''}`).join('\n'))}${r.drift.length > 20 ? `\n…${r.drift.length - 20} more` : ''}`)] : []),
+      ...(r.connectMode ? [context(esc(r.connectMode.description))] : []),
       ...(r.drill ? [context(`drill ${esc(r.drill.id)} started by ${esc(r.drill.startedBy)} at ${esc(r.drill.startedAt)}`)] : []),
       ...(r.hint ? [context(`:bulb: ${esc(r.hint)}`)] : []),
     ],

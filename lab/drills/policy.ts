@@ -8,7 +8,7 @@ import type { EmbeddedDriver } from '../drivers/embedded/index.js';
 import { UsageError, closest } from '../errors.js';
 import { policySelects } from '../cilium/peering-policy.js';
 import { writeLabRecord } from '../drivers/index.js';
-import { nodesWithChangedPolicy, restartAgent } from '../drivers/embedded/ops.js';
+import { reconcileAgents } from '../drivers/embedded/ops.js';
 import { reconcileServices } from '../drivers/embedded/services.js';
 
 // The model's own field schemas (ranges, CIDR with valid octets), reading the typed words as numbers.
@@ -148,11 +148,11 @@ export function editPolicy(topo: Topology, name: string, field: string, value: s
 
 /** Writes the new model into the lab record and reconciles the agents it changes, as Cilium would. */
 export async function applyTopology(d: EmbeddedDriver, rec: LabRecord, topology: Topology): Promise<{ nodes: { node: string; running: boolean; announced: string[] }[]; services?: Awaited<ReturnType<typeof reconcileServices>> }> {
-  const changed = nodesWithChangedPolicy(rec.topology, topology, rec.podsPerNode, d.lab);
   const next = { ...rec, topology };
   await writeLabRecord(d.runner, next);
-  const nodes = await Promise.all(changed.map(async (node) => ({ node, ...(await restartAgent(d, next, node)) })));
-  const services = await reconcileServices(d, rec, next, changed); // pods, Service tables, Service /32s
+  // Workload pods and each node's Service tables first, so a /32 the agents then announce has its backends.
+  const services = await reconcileServices(d, rec, next);
+  const nodes = (await reconcileAgents(d, rec, topology)).map(({ node, running, announced }) => ({ node, running, announced }));
   return { nodes, services };
 }
 

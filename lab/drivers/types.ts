@@ -24,6 +24,8 @@ export interface UpOptions {
   podsPerNode?: number;
   dryRun?: boolean;
   timeoutMs?: number;
+  /** Embedded: a listener on each node, so the leaves open the sessions at once (the lab's one opt-in deviation from Cilium). */
+  fastConnect?: boolean;
 }
 
 export interface DeviceHealth {
@@ -45,6 +47,11 @@ export interface LabRecord {
   createdAt: string;
   /** 'creating' until up finished; 'up' after. */
   phase: 'creating' | 'up';
+  /**
+   * Embedded: how sessions open. 'cilium' (the default): no listener on the nodes, each node opens
+   * its sessions after GoBGP's connect delay; 'fast-connect': the leaves connect at once.
+   */
+  connectMode?: 'cilium' | 'fast-connect';
 }
 
 export interface Driver {

@@ -342,7 +342,37 @@ export class SshRunner implements Runner {
     return (server.address() as AddressInfo).port;
   }
 
+  private unixForwards = new Map<string, string>();
+
+  /**
+   * A local unix socket that reaches a unix socket on the lab host (a node agent's GoBGP API),
+   * one SSH channel per connection; one per remote path, for the life of the connection.
+   */
+  async forwardLocalUnix(remotePath: string): Promise<string> {
+    if (this.dead) throw this.dead;
+    const known = this.unixForwards.get(remotePath);
+    if (known) return known;
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const local = join(mkdtempSync(join(tmpdir(), 'bgp-lab-fwd-')), 'api.sock');
+    const server = createServer((sock) => {
+      this.client.openssh_forwardOutStreamLocal(remotePath, (err, stream) => {
+        if (err) return sock.destroy();
+        sock.pipe(stream).pipe(sock);
+        sock.on('error', () => stream.close());
+        stream.on('error', () => sock.destroy());
+      });
+    });
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(local, resolve));
+    this.forwards.push(server);
+    this.unixForwards.set(remotePath, local);
+    return local;
+  }
+
   async close(): Promise<void> {
+    const { rmSync } = await import('node:fs');
+    for (const local of this.unixForwards.values()) rmSync(dirname(local), { recursive: true, force: true });
+    this.unixForwards.clear();
     for (const f of this.forwards.splice(0)) f.close();
     if (this.dead) return;
     this.dead = new LabError(`SSH connection to ${this.where} is closed`);

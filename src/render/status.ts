@@ -33,6 +33,7 @@ export function statusLines(r: StatusResult): Line[] {
     const fix = r.fixes?.[i];
     lines.push([seg('! ', { color: 'yellow' }), seg(d), ...(fix ? [seg(' → ', { dim: true }), seg(fix, { bold: true })] : [])]);
   });
+  if (r.connectMode) lines.push([seg(r.connectMode.description, { dim: true })]);
   if (r.drill) lines.push([seg(`drill ${r.drill.id} running since ${r.drill.startedAt} (started by ${r.drill.startedBy})`, { color: 'magenta' })]);
   if (r.hint) lines.push([seg(`→ ${r.hint}`, { dim: true })]);
   return lines;

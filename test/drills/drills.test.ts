@@ -43,7 +43,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let baseline: Awaited<ReturnType<typeof picture>>;
 
 beforeAll(async () => {
-  await ok('up');
+  await ok('up --fast-connect');
   baseline = await picture();
 }, 180_000);
 

@@ -35,7 +35,7 @@ const threadOf = (c: Call): unknown =>
   c.method === 'chat.update' ? slack.calls.find((p) => p.method === 'chat.postMessage' && p.reply.ts === c.body.ts)?.body.thread_ts : c.body.thread_ts;
 
 beforeAll(async () => {
-  await ok(s, 'up');
+  await ok(s, 'up --fast-connect');
   ({ slack, bot, port } = await startTestBot(SECRET, { SLACK_OPERATORS: 'UOPER', BGP_LAB_NAME: LAB }));
 });
 

@@ -28,7 +28,7 @@ describe('lab lifecycle', () => {
     const a = labName('two-a');
     const b = labName('two-b');
     labs.push(a, b);
-    const [ra, rb] = await Promise.all([ok<UpResult>(session(a), 'up'), ok<UpResult>(session(b), 'up')]);
+    const [ra, rb] = await Promise.all([ok<UpResult>(session(a), 'up --fast-connect'), ok<UpResult>(session(b), 'up --fast-connect')]);
     expect(ra.converged && rb.converged).toBe(true);
     expect(namespacesOf(a)).toHaveLength(14);
     expect(namespacesOf(b)).toHaveLength(14);
@@ -123,7 +123,7 @@ describe('lab lifecycle', () => {
     const lab = labName('gen');
     labs.push(lab);
     const s = session(lab, file);
-    const up = await ok<UpResult>(s, 'up');
+    const up = await ok<UpResult>(s, 'up --fast-connect');
     expect(up.converged).toBe(true);
     expect(up.sessions).toEqual({ established: 8 + 8, expected: 16 });
     const r = await ok<RoutesResult>(s, 'routes leaf0 --protocol bgp');

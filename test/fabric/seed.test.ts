@@ -5,9 +5,11 @@ import { eventually, labName, ok, run, session } from '../helpers/lab.js';
 import type { CheckResult, InterfacesResult, PeersResult, RoutesResult } from '../../commands/results.js';
 import { EmbeddedDriver } from '../../lab/drivers/embedded/index.js';
 import { LocalRunner } from '../../lab/runners/local.js';
-import { nsName } from '../../lab/drivers/embedded/names.js';
 import { labDir } from '../../lab/drivers/index.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { planFabric } from '../../lab/drivers/embedded/fabric.js';
+import { connectModeOf, restartAgent } from '../../lab/drivers/embedded/ops.js';
+import type { DesiredAgent } from '../../lab/cilium/desired.js';
+import { readFileSync } from 'node:fs';
 
 const lab = labName('seed');
 const s = session(lab);
@@ -17,7 +19,7 @@ const hops = (r: RoutesResult, prefix: string) =>
   r.routes.find((x) => x.prefix === prefix && x.selected)?.nexthops.map((n) => `${n.ip}@${n.interface}`).sort();
 
 beforeAll(async () => {
-  await ok(s, 'up');
+  await ok(s, 'up --fast-connect');
 });
 afterAll(async () => {
   await s.run('down');
@@ -130,14 +132,21 @@ describe('seed fabric', () => {
   });
 
   it('a wrong peerASN keeps that node down and check names it', async () => {
-    const dir = `${labDir(lab)}/cilium-bgp-worker2`;
-    const good = readFileSync(`${dir}/gobgpd.toml`, 'utf8');
-    const restart = async (conf: string) => {
-      writeFileSync(`${dir}/gobgpd.toml`, conf);
-      process.kill(Number(readFileSync(`${dir}/gobgpd.pid`, 'utf8').trim()), 'SIGKILL');
-      await driver.startAgent({ node: 'cilium-bgp-worker2', ns: nsName(lab, 'cilium-bgp-worker2'), dir, nodeIp: '10.1.8.10', announce: ['10.98.2.0/24'] });
+    // The node's agent reconfigured through its API with one wrong neighbor ASN, then put back.
+    const rec = (await driver.record())!;
+    const agent = planFabric(lab, rec.topology, rec.podsPerNode).agents.find((a) => a.node === 'cilium-bgp-worker2')!;
+    const good = agent.desired;
+    const restart = async (next: DesiredAgent) => {
+      try {
+        await driver.agents.configure(agent, connectModeOf(rec), { fresh: false, next });
+      } finally {
+        driver.agents.close();
+      }
     };
-    await restart(good.replace('peer-as = 65008', 'peer-as = 65000'));
+    const wrong = structuredClone(good);
+    expect(wrong.instances[0]!.neighbors[0]!.peerASN).toBe(65008);
+    wrong.instances[0]!.neighbors[0]!.peerASN = 65000;
+    await restart(wrong);
     try {
       // The restarted agent is not Established at once, but leaf1 drops the old session and the
       // withdrawal reaches leaf0 a few ms later: wait for both before checking traffic.
@@ -167,7 +176,7 @@ describe('seed fabric', () => {
         return !l0.routes.some((r) => r.prefix === '10.98.3.0/24') && !l1.routes.some((r) => r.prefix === '10.98.3.0/24');
       });
     } finally {
-      await driver.startAgent({ node: 'cilium-bgp-worker3', ns: nsName(lab, 'cilium-bgp-worker3'), dir, nodeIp: '10.1.8.11', announce: ['10.98.3.0/24'] });
+      await restartAgent(driver, (await driver.record())!, 'cilium-bgp-worker3');
     }
     await eventually(async () => hops(await ok<RoutesResult>(s, 'routes leaf0'), '10.98.3.0/24')?.length === 2);
   });

@@ -37,7 +37,7 @@ function tcpdumpsInLab(): string[] {
 beforeAll(async () => {
   const gen = await cli(['topo', 'generate', '--spines', '1', '--leaves', '1', '--nodes-per-rack', '1', '--out', topo]);
   expect(gen.exitCode, gen.stderr).toBe(0);
-  const up = await lab('up', '--pods-per-node', '1');
+  const up = await lab('up', '--fast-connect', '--pods-per-node', '1');
   expect(up.exitCode, up.stderr).toBe(0);
 }, 120_000);
 

@@ -74,7 +74,7 @@ function figures(name: string, acks: number[], loop: ReturnType<typeof monitorEv
 beforeAll(async () => {
   ({ slack, bot, port } = await startTestBot(SECRET, { BGP_LAB_NAME: LAB }));
   admin = new Session({ lab: LAB, caller: { surface: 'test', user: 'load', level: 'admin' } });
-  const up = await admin.run('up --pods-per-node 1');
+  const up = await admin.run('up --fast-connect --pods-per-node 1');
   if (!up.ok) throw new Error(`up failed: ${up.error?.message}`);
   const topo = bot.session.topologyFromFile();
   rack1 = topo.cluster.nodes.filter((x) => x.rack === 'rack1').map((x) => podCidrOf(topo, x));

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe('up judges convergence', () => {
   it('refuses a fabric whose pod CIDRs are not all reachable, and rolls it back', async () => {
-    const o = await s.run('up --pods-per-node 1 --timeout 4');
+    const o = await s.run('up --fast-connect --pods-per-node 1 --timeout 4');
     expect(o.exitCode).toBe(1);
     expect(o.error!.message).toMatch(/not converged after 4 s: .*cannot ping app-worker[23]? \(10\.98\.[23]\.\d+\)/);
     expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`bgplab.${lab}.`);

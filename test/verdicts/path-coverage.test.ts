@@ -19,7 +19,7 @@ const seed = (lab: string, router: string) =>
   execFileSync('ip', ['netns', 'exec', nsName(lab, router), 'sysctl', '-n', 'net.ipv4.fib_multipath_hash_policy', 'net.ipv4.fib_multipath_hash_seed'], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
 beforeAll(async () => {
-  for (const l of labs) await ok(sessions.get(l)!, 'up --pods-per-node 1');
+  for (const l of labs) await ok(sessions.get(l)!, 'up --fast-connect --pods-per-node 1');
 }, 90_000);
 afterAll(async () => {
   for (const l of labs) {

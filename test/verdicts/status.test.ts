@@ -9,7 +9,7 @@ const lab = labName('verdict');
 const s = session(lab);
 
 beforeAll(async () => {
-  await ok(s, 'up --pods-per-node 1');
+  await ok(s, 'up --fast-connect --pods-per-node 1');
 }, 60_000);
 afterAll(async () => {
   await s.run('down');

@@ -24,7 +24,7 @@ const s = session(lab, file);
 const PODS = 16;
 
 beforeAll(async () => {
-  await ok(s, `up --pods-per-node ${PODS} --timeout 60`);
+  await ok(s, `up --fast-connect --pods-per-node ${PODS} --timeout 60`);
 }, 180_000);
 
 afterAll(async () => {

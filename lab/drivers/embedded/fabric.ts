@@ -3,13 +3,13 @@
 // in a few batched `ip` calls, tests can read it.
 import { createHash } from 'node:crypto';
 import type { Topology } from '../../topology/schema.js';
-import { podCidrOf, podsOf, policyForNode, rackOf, type Pod } from '../../topology/model.js';
+import { podsOf, rackOf, type Pod } from '../../topology/model.js';
 import { renderFrrConf } from '../../render/frr.js';
-import { renderGobgpConfig } from './gobgp-config.js';
+import { desiredAgents, type DesiredAgent } from '../../cilium/desired.js';
 import { deviceDir, deviceOfNs, nsName } from './names.js';
 import { labDir } from '../index.js';
 import { lowProbeAddressesOf, probeAddressesOf, probeBlockOf, renderCounterNft } from '../../inspect/paths.js';
-import { planServices, serviceAnnouncements } from './services.js';
+import { planServices } from './services.js';
 
 /** containerlab's default veth MTU: the kind nodes' net0 and the rack bridges get it. */
 export const CLAB_MTU = 9500;
@@ -49,11 +49,22 @@ export interface AgentPlan {
   ns: string;
   dir: string;
   nodeIp: string;
+  /** gobgpd's API socket: short (by node index), since unix socket paths stop at 107 bytes. */
+  socket: string;
+  /** The node's persistent UTS namespace (a bind-mounted file): gobgpd's hostname is the node's name. */
+  uts: string;
+  hostname: string;
+  /** What Cilium's agent wants this node's GoBGP to be (lab/cilium/desired.ts). */
+  desired: DesiredAgent;
+  /** The desired instance as text: two plans differ for a node exactly when this does. */
   conf: string;
-  /** Pod CIDRs announced when the policy says exportPodCIDR. */
+  /** Prefixes the node advertises (pod CIDR when exportPodCIDR, service addresses). */
   announce: string[];
-  /** Service /32s the agent announces (LB-IPAM + serviceSelector, lab/drivers/embedded/services.ts). */
-  services?: string[];
+}
+
+/** Where a lab keeps its agents' API sockets (short: see AgentPlan.socket). */
+export function apiDir(lab: string): string {
+  return `${labDir(lab)}/api`;
 }
 
 export interface PodPlan extends Pod {
@@ -180,19 +191,25 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
         );
       });
     nodeNft.set(p.ns, renderNodePortNft(topo, pods, n.ip));
-    const policy = policyForNode(topo, n);
-    if (policy) {
-      agents.push({
-        node: n.name,
-        ns: p.ns,
-        dir: deviceDir(lab, n.name),
-        nodeIp: n.ip,
-        conf: renderGobgpConfig(n, policy, true),
-        announce: policy.virtualRouters[0]!.exportPodCIDR ? [podCidrOf(topo, n)] : [],
-        services: serviceAnnouncements(topo, n.name),
-      });
-    }
   }
+  // A node agent where Cilium would run BGP: the model says what each one wants.
+  desiredAgents(topo).forEach((intent, i) => {
+    if (intent.state !== 'configured') return;
+    const a = intent.agent;
+    const node = topo.cluster.nodes.find((n) => n.name === intent.node)!;
+    agents.push({
+      node: a.node,
+      ns: ns(a.node),
+      dir: deviceDir(lab, a.node),
+      nodeIp: node.ip,
+      socket: `${apiDir(lab)}/${i}.sock`,
+      uts: `${deviceDir(lab, a.node)}/uts`,
+      hostname: a.hostname,
+      desired: a,
+      conf: JSON.stringify(a.instances),
+      announce: a.instances.flatMap((x) => x.paths.map((p) => p.prefix)),
+    });
+  });
 
   const svcPlan = planServices(lab, topo, podsPerNode, nsPlan, veth);
 
@@ -216,7 +233,6 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
   const nftFile = (devNs: string) => `${deviceDir(lab, deviceOfNs(devNs))}/${nodeNft.has(devNs) ? 'kube-proxy' : 'counters'}.nft`;
   const files = new Map<string, string>([
     ...routers.map((r): [string, string] => [`${r.dir}/frr.conf`, r.frrConf]),
-    ...agents.map((a): [string, string] => [`${a.dir}/gobgpd.toml`, a.conf]),
     ...podPlans.map((p): [string, string] => [`${p.dir}/www/index.html`, `${p.name}\n`]),
     ...[...nft].map(([devNs, rules]): [string, string] => [nftFile(devNs), rules]),
     ...namespaces.map((n): [string, string] => [n.batchFile, n.ipBatch.join('\n') + '\n']),

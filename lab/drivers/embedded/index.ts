@@ -6,7 +6,9 @@ import type { Runner, RunOptions, RunResult } from '../../runners/types.js';
 import type { Topology } from '../../topology/schema.js';
 import { LabError, UsageError } from '../../errors.js';
 import { labDir, readLabRecord, writeLabRecord } from '../index.js';
-import { planFabric, type FabricPlan } from './fabric.js';
+import { apiDir, planFabric, type AgentPlan, type FabricPlan } from './fabric.js';
+import { AgentRuntime, type ConnectMode } from './agents.js';
+import { listenPortOf } from '../../gobgp/messages.js';
 import { nsName, NS_PREFIX, labOfNs } from './names.js';
 import { LocalRunner, runOk } from '../../runners/local.js';
 import { vtyCommand, type VtyError } from './vty.js';
@@ -17,14 +19,18 @@ import { PROBE_ADDRESSES } from '../../inspect/paths.js';
 import { findNode, findRouter } from '../../topology/model.js';
 
 const FRR = '/usr/lib/frr';
-const REQUIRED = [`${FRR}/zebra`, `${FRR}/bgpd`, '/usr/bin/vtysh', '/usr/bin/gobgpd', '/usr/bin/gobgp', '/usr/bin/busybox', '/usr/sbin/nft'];
+const REQUIRED = [`${FRR}/zebra`, `${FRR}/bgpd`, '/usr/bin/vtysh', '/usr/bin/gobgpd', '/usr/bin/gobgp', '/usr/bin/busybox', '/usr/sbin/nft', '/usr/bin/unshare', '/usr/bin/nsenter'];
 
 export class EmbeddedDriver implements Driver {
   readonly name = 'embedded' as const;
+  /** The node agents' API clients and reconcilers (one persistent client per agent). */
+  readonly agents: AgentRuntime;
   constructor(
     readonly lab: string,
     readonly runner: Runner,
-  ) {}
+  ) {
+    this.agents = new AgentRuntime(this);
+  }
 
   record(): Promise<LabRecord | undefined> {
     return readLabRecord(this.runner, this.lab);
@@ -79,7 +85,7 @@ export class EmbeddedDriver implements Driver {
   }
 
   async up(topology: Topology, topologyFile: string, opts: UpOptions, ctx: DriverContext): Promise<UpOutcome> {
-    if (opts.dryRun) return { steps: [], plan: dryRunPlan(this, planFabric(this.lab, topology, opts.podsPerNode ?? topology.demo.podsPerNode)) };
+    if (opts.dryRun) return { steps: [], plan: dryRunPlan(this, planFabric(this.lab, topology, opts.podsPerNode ?? topology.demo.podsPerNode), opts.fastConnect ? 'fast-connect' : 'cilium') };
     const steps = new Steps(ctx.progress);
     const existing = (await this.namespaces()).length > 0 || (await this.record()) !== undefined;
     if (existing) {
@@ -99,7 +105,9 @@ export class EmbeddedDriver implements Driver {
       podsPerNode,
       createdAt: new Date().toISOString(),
       phase: 'creating',
+      connectMode: opts.fastConnect ? 'fast-connect' : 'cilium',
     };
+    const mode: ConnectMode = record.connectMode!;
     let converged: ConvergeState | undefined;
     try {
       // Intent first: `down` finds a half-made lab from this record and the namespace names.
@@ -116,17 +124,13 @@ export class EmbeddedDriver implements Driver {
       await steps.run('daemons', `Start FRR on ${plan.routers.length} routers, GoBGP on ${plan.agents.length} nodes (${announcing} announce their pod CIDR), ${plan.pods.length} pods`, async () => {
         const t0 = performance.now();
         const lap = (what: string) => ctx.progress({ type: 'log', message: `${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s` });
-        await Promise.all(plan.routers.map((r) => this.startRouter(r.name)));
-        lap('routers started');
+        await Promise.all([Promise.all(plan.routers.map((r) => this.startRouter(r.name))), this.agents.createHostnames(plan.agents)]);
+        lap('routers started, node hostnames set');
         await ipBatch(this.runner, [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch], { env: GO_ENV });
         lap('agents and pods started');
-        // A few `gobgp` clients at a time: 256 at once, each retrying until its gobgpd listens,
-        // starved the daemons they waited for (68 s to announce 256 pod CIDRs on 2 cores).
-        const todo = plan.agents.flatMap((a) => [...a.announce, ...(a.services ?? [])].map((cidr) => () => this.announce(a.node, cidr, a.nodeIp)));
-        await Promise.all(Array.from({ length: ANNOUNCE_WORKERS }, async () => {
-          for (let job = todo.shift(); job; job = todo.shift()) await job();
-        }));
-        lap('pod CIDRs announced');
+        // Each agent configured through its API, as Cilium's agent configures its GoBGP.
+        await this.agents.configureAll(plan.agents, mode, ctx.signal);
+        lap(`${plan.agents.length} agents configured through the GoBGP API (${mode === 'cilium' ? 'no listener: each node opens its sessions' : 'fast-connect: the leaves connect'})`);
       });
       ctx.signal.throwIfAborted();
       if (opts.wait) {
@@ -139,6 +143,8 @@ export class EmbeddedDriver implements Driver {
       // Ctrl-C or a failure: roll back so nothing half-made stays behind.
       await this.down({ ...ctx, signal: new AbortController().signal }).catch(() => {});
       throw err;
+    } finally {
+      this.agents.close();
     }
     return { steps: steps.timings, converged };
   }
@@ -146,6 +152,7 @@ export class EmbeddedDriver implements Driver {
   private async writeConfigs(record: LabRecord, plan: FabricPlan): Promise<void> {
     await writeLabRecord(this.runner, record);
     await Promise.all([...plan.files].map(([path, content]) => this.runner.writeFile(path, content)));
+    await runOk(this.runner, ['mkdir', '-p', '--', apiDir(this.lab), ...plan.agents.map((a) => a.dir)]);
     // FRR drops privileges to the frr user, which must own its state directory.
     await runOk(this.runner, ['chown', '-R', 'frr:frr', ...plan.routers.map((r) => r.dir)]);
   }
@@ -171,20 +178,16 @@ export class EmbeddedDriver implements Driver {
     ];
   }
 
-  /** gobgpd in the node namespace (as Cilium's agent), then its pod CIDR announced. */
-  async startAgent(a: { node: string; ns: string; dir: string; nodeIp: string; announce: string[]; services?: string[] }): Promise<void> {
+  /** gobgpd in the node namespace and UTS namespace (as Cilium's agent), then configured through its API from the intent. */
+  async startAgent(a: AgentPlan, mode: ConnectMode): Promise<void> {
+    await this.agents.createHostnames([a]);
+    // A killed gobgpd leaves its socket behind, and a new one cannot listen on it.
+    await this.runner.run(['rm', '-f', '--', a.socket]);
     await runOk(this.runner, agentArgv(a), { env: GO_ENV });
-    for (const cidr of [...a.announce, ...(a.services ?? [])]) await this.announce(a.node, cidr, a.nodeIp);
-  }
-
-  /** `gobgp global rib add`: what Cilium does for exportPodCIDR; retried until the API listens. */
-  async announce(node: string, cidr: string, nodeIp: string): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', 'global', 'rib', 'add', cidr, 'nexthop', nodeIp, '-a', 'ipv4'], { env: GO_ENV });
-      if (r.exitCode === 0) return;
-      if (Date.now() > deadline) throw new LabError(`${node}: could not announce ${cidr}: ${r.stderr.trim()}`);
-      await new Promise((res) => setTimeout(res, 25));
+    try {
+      await this.agents.configure(a, mode, { fresh: true });
+    } finally {
+      this.agents.close();
     }
   }
 
@@ -209,6 +212,8 @@ export class EmbeddedDriver implements Driver {
       }
     }
     if (pids.size) await this.runner.run(['kill', '-9', ...pids]);
+    // The nodes' UTS namespaces are bind mounts under the lab directories: unmounted before rm.
+    await this.agents.removeHostnames(labs.map((l) => labDir(l)));
     if (namespaces.length) await runOk(this.runner, ['ip', '-batch', '-'], { input: namespaces.map((n) => `netns del ${n}`).join('\n') + '\n' });
     await this.runner.run(['rm', '-rf', ...labs.map((l) => labDir(l))]);
     return { removed: namespaces };
@@ -279,7 +284,10 @@ export class EmbeddedDriver implements Driver {
   async gobgp(node: string, args: string[], opts?: RunOptions): Promise<string> {
     const rec = await this.requireUp();
     if (!findNode(rec.topology, node)) throw new UsageError(`no node ${node}`, `valid: ${rec.topology.cluster.nodes.map((n) => n.name).join(', ')}`);
-    const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', ...args], opts);
+    // The CLI reaches the agent's API socket (no TCP API port in the node namespace).
+    const socket = planFabric(this.lab, rec.topology, rec.podsPerNode).agents.find((a) => a.node === node)?.socket;
+    if (!socket) throw new LabError(`${node}: no BGP agent runs there (no policy selects it, or Cilium would run none)`, { hint: 'see `bgp-lab policy show`' });
+    const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', '--target', `unix://${socket}`, ...args], { env: GO_ENV, ...opts });
     if (r.exitCode !== 0) throw new LabError(`${node}: gobgp ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { hint: "is the node's BGP agent running? see `bgp-lab status`" });
     return r.stdout;
   }
@@ -307,8 +315,6 @@ function answeredJson(command: string, output: string): boolean {
  * bring-up needed on scheduler and GC threads.
  */
 const GO_ENV = { GOMAXPROCS: '1' };
-/** Concurrent `gobgp global rib add` clients at up. */
-const ANNOUNCE_WORKERS = 4;
 
 async function ipBatch(runner: Runner, lines: string[], opts: { env?: Record<string, string> } = {}): Promise<RunResult> {
   const r = await runner.run(['ip', '-batch', '-'], { input: lines.join('\n') + '\n', env: opts.env });
@@ -319,32 +325,52 @@ async function ipBatch(runner: Runner, lines: string[], opts: { env?: Record<str
   throw new LabError(`ip -batch failed${at ? ` at \`${lines[at - 1]}\`` : ` (exit ${r.exitCode})`}${why ? `: ${why}` : ''}`);
 }
 
-function agentArgv(a: { ns: string; dir: string }): string[] {
+function agentArgv(a: AgentPlan): string[] {
   return ['ip', 'netns', 'exec', a.ns, ...agentDaemonArgv(a)];
 }
 
-function agentDaemonArgv(a: { dir: string }): string[] {
+/**
+ * gobgpd with no configuration file, its API on a unix socket, in the node's UTS namespace
+ * (GoBGP sends os.Hostname() in its FQDN capability). Cilium starts its GoBGP the same way and
+ * configures it through the API.
+ */
+function agentDaemonArgv(a: AgentPlan): string[] {
   return [
+    '/usr/bin/nsenter', `--uts=${a.uts}`, '--',
     '/usr/sbin/start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile',
     '--pidfile', `${a.dir}/gobgpd.pid`, '--output', `${a.dir}/gobgpd.log`,
-    '--exec', '/usr/bin/gobgpd', '--', '-f', `${a.dir}/gobgpd.toml`, '--api-hosts', '127.0.0.1:50051', '-l', 'warn', '-p', '--pprof-disable',
+    '--exec', '/usr/bin/gobgpd', '--', '--api-hosts', `unix://${a.socket}`, '-l', 'warn', '-p', '--pprof-disable',
   ];
 }
 
 /** The same start as a line of a host `ip -batch` (paths carry no spaces: names are checked). */
-function agentBatchLine(a: { ns: string; dir: string }): string {
+function agentBatchLine(a: AgentPlan): string {
   return ['netns', 'exec', a.ns, ...agentDaemonArgv(a)].join(' ');
 }
 
 /** `up --dry-run` on the embedded driver: the programs `up` would run, in order. */
-function dryRunPlan(d: EmbeddedDriver, plan: FabricPlan): PlannedStep[] {
+function dryRunPlan(d: EmbeddedDriver, plan: FabricPlan, mode: ConnectMode): PlannedStep[] {
   return [
     ...plan.namespaces.map((n) => ({ label: `Write the configuration of ${n.device}`, argv: [], file: n.batchFile, input: n.ipBatch })),
     { label: `Create ${plan.namespaces.length} namespaces and ${plan.linkBatch.length} veth pairs inside them, configure each`, argv: ['ip', '-batch', '-'], input: [...plan.namespaceBatch, ...plan.wiringBatch] },
     ...plan.routers.flatMap((r) => (['zebra', 'bgpd'] as const).map((dm) => ({ label: `Start ${dm} on ${r.name}`, argv: d.routerDaemonArgv(r.name, dm) }))),
+    ...plan.agents.map((a) => ({ label: `Give ${a.node}'s BGP agent its own hostname (${a.hostname})`, argv: ['unshare', `--uts=${a.uts}`, '--', 'hostname', '--', a.hostname] })),
     { label: 'Start the BGP agents and the pods', argv: ['ip', '-batch', '-'], input: [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch] },
-    ...plan.agents.flatMap((a) =>
-      a.announce.map((cidr) => ({ label: `Announce ${cidr} from ${a.node}`, argv: ['ip', 'netns', 'exec', a.ns, 'gobgp', 'global', 'rib', 'add', cidr, 'nexthop', a.nodeIp, '-a', 'ipv4'] })),
-    ),
+    // Not programs: the GoBGP API calls each agent gets on its socket, as Cilium's agent makes them.
+    ...plan.agents.map((a) => {
+      const inst = a.desired.instances[0];
+      return {
+        label: `Configure ${a.node}'s GoBGP through its API`,
+        argv: [],
+        file: a.socket,
+        input: inst
+          ? [
+              `StartBgp asn=${inst.localASN} router-id=${inst.routerId} listen-port=${listenPortOf(inst, mode)}`,
+              ...inst.neighbors.map((n) => `AddPeer ${n.peerAddress} peer-as=${n.peerASN} port=${n.peerPort}${n.gracefulRestart.enabled ? ' graceful-restart' : ''}${n.ebgpMultihopTTL > 1 ? ` multihop-ttl=${n.ebgpMultihopTTL}` : ''}`),
+              ...inst.paths.map((p) => `AddPath ${p.prefix} next-hop ${p.nexthop} origin ${p.origin}`),
+            ]
+          : [],
+      };
+    }),
   ];
 }

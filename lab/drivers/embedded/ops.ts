@@ -10,6 +10,8 @@ import { planFabric } from './fabric.js';
 import { deviceDir, nsName } from './names.js';
 import { runOk } from '../../runners/local.js';
 import { podsOf } from '../../topology/model.js';
+import type { ConnectMode } from './agents.js';
+import type { ReconcileReport } from '../../gobgp/reconcile.js';
 
 const FRR = '/usr/lib/frr';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,17 +90,25 @@ export async function restartRouter(d: EmbeddedDriver, router: string): Promise<
   await d.startRouter(router);
 }
 
-/** The agent as the lab record's policy says: config written, gobgpd restarted, pod CIDR announced if exported. */
+/** How the lab's sessions open (records from before the mode existed ran Cilium's way too). */
+export function connectModeOf(rec: LabRecord): ConnectMode {
+  return rec.connectMode ?? 'cilium';
+}
+
+/**
+ * `agent restart`, as deleting the node's Cilium pod does: the process is killed (no BGP
+ * NOTIFICATION, so a leaf that is a graceful-restart helper keeps its routes as stale), a new
+ * gobgpd starts and is configured from the intent.
+ */
 export async function restartAgent(d: EmbeddedDriver, rec: LabRecord, node: string): Promise<{ running: boolean; announced: string[] }> {
-  await killDaemon(d, node, 'gobgpd');
+  await killDaemon(d, node, 'gobgpd', 'KILL');
   const agent = planFabric(d.lab, rec.topology, rec.podsPerNode).agents.find((a) => a.node === node);
   if (!agent) return { running: false, announced: [] }; // no policy selects it: Cilium runs no BGP there
-  await d.runner.writeFile(`${agent.dir}/gobgpd.toml`, agent.conf);
-  await d.startAgent(agent);
+  await d.startAgent(agent, connectModeOf(rec));
   return { running: true, announced: agent.announce };
 }
 
-/** Nodes whose policy (or its absence) differs between two models: the agents Cilium reconciles. */
+/** Nodes whose intent (or its absence) differs between two models: the agents Cilium reconciles. */
 export function nodesWithChangedPolicy(before: Topology, after: Topology, podsPerNode: number, lab: string): string[] {
   const a = planFabric(lab, before, podsPerNode).agents;
   const b = planFabric(lab, after, podsPerNode).agents;
@@ -107,8 +117,49 @@ export function nodesWithChangedPolicy(before: Topology, after: Topology, podsPe
     .filter((n) => {
       const x = a.find((p) => p.node === n);
       const y = b.find((p) => p.node === n);
-      return x?.conf !== y?.conf || JSON.stringify(x?.announce) !== JSON.stringify(y?.announce);
+      return x?.conf !== y?.conf || x?.hostname !== y?.hostname;
     });
+}
+
+export interface AgentChange {
+  node: string;
+  running: boolean;
+  announced: string[];
+  /** What the reconcile did; undefined when the agent was started or stopped instead. */
+  report?: ReconcileReport;
+}
+
+/**
+ * The model changed under a running lab: each node whose intent changed is reconciled in
+ * place, as Cilium's reconcilers do (neighbors and paths one by one, the instance recreated
+ * only when its ASN, router id or listen port change). A node newly selected gets an agent;
+ * a node no longer selected loses it (Cilium removes its BGP instance).
+ */
+export async function reconcileAgents(d: EmbeddedDriver, before: LabRecord, after: Topology): Promise<AgentChange[]> {
+  const changed = nodesWithChangedPolicy(before.topology, after, before.podsPerNode, d.lab);
+  const plan = planFabric(d.lab, after, before.podsPerNode).agents;
+  const mode = connectModeOf(before);
+  try {
+    return await Promise.all(
+      changed.map(async (node): Promise<AgentChange> => {
+        const agent = plan.find((a) => a.node === node);
+        const alive = await daemonPid(d, node, 'gobgpd');
+        if (!agent) {
+          if (alive) await killDaemon(d, node, 'gobgpd', 'KILL');
+          await d.runner.run(['rm', '-f', '--', `${deviceDir(d.lab, node)}/agent.json`]);
+          return { node, running: false, announced: [] };
+        }
+        if (!alive) {
+          await d.startAgent(agent, mode);
+          return { node, running: true, announced: agent.announce };
+        }
+        const report = await d.agents.configure(agent, mode, { fresh: false });
+        return { node, running: true, announced: agent.announce, report };
+      }),
+    );
+  } finally {
+    d.agents.close();
+  }
 }
 
 export interface Netem {

@@ -201,7 +201,7 @@ const serviceNftFile = (lab: string, device: string) => `${deviceDir(lab, device
  * removed, every node's Service table replaced, and each running agent's Service /32s added or
  * withdrawn in its gobgpd (agents restarted by the policy reconcile already announce the new set).
  */
-export async function reconcileServices(d: EmbeddedDriver, before: LabRecord, after: LabRecord, restarted: string[]): Promise<{ podsAdded: string[]; podsRemoved: string[]; announced: string[]; withdrawn: string[] }> {
+export async function reconcileServices(d: EmbeddedDriver, before: LabRecord, after: LabRecord): Promise<{ podsAdded: string[]; podsRemoved: string[]; announced: string[]; withdrawn: string[] }> {
   const lab = d.lab;
   const key = (p: WorkloadPod) => `${p.name} ${p.ip} ${p.node}`;
   const was = new Map(workloadPods(before.topology).map((p) => [key(p), p]));
@@ -237,24 +237,17 @@ export async function reconcileServices(d: EmbeddedDriver, before: LabRecord, af
       await runOk(d.runner, ['ip', 'netns', 'exec', nsName(lab, n.name), 'nft', '-f', file]);
     }));
   }
+  // The /32s themselves are the agents' paths (desiredAgents → reconcileAgents adds and withdraws
+  // them through GoBGP's API); here only what changed, per node, for the command's answer.
   const announced: string[] = [];
   const withdrawn: string[] = [];
-  // Every node at once (each its own gobgpd), as every agent reconciles on its own.
-  await Promise.all(after.topology.cluster.nodes.map(async (n) => {
-    if (restarted.includes(n.name)) return;
-    if (desiredAgentOf(after.topology, n.name)?.state !== 'configured') return;
+  for (const n of after.topology.cluster.nodes) {
+    if (desiredAgentOf(after.topology, n.name)?.state !== 'configured') continue;
     const a = new Set(serviceAnnouncements(before.topology, n.name));
     const b = new Set(serviceAnnouncements(after.topology, n.name));
-    for (const prefix of [...a].filter((x) => !b.has(x))) {
-      const r = await d.exec(n.name, ['gobgp', 'global', 'rib', 'del', prefix, '-a', 'ipv4'], { env: { GOMAXPROCS: '1' } });
-      if (r.exitCode !== 0) throw new LabError(`${n.name}: could not withdraw ${prefix}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { hint: "is the node's BGP agent running? see `bgp-lab status`" });
-      withdrawn.push(`${n.name} ${prefix}`);
-    }
-    for (const prefix of [...b].filter((x) => !a.has(x))) {
-      await d.announce(n.name, prefix, n.ip);
-      announced.push(`${n.name} ${prefix}`);
-    }
-  }));
+    for (const prefix of [...a].filter((x) => !b.has(x))) withdrawn.push(`${n.name} ${prefix}`);
+    for (const prefix of [...b].filter((x) => !a.has(x))) announced.push(`${n.name} ${prefix}`);
+  }
   announced.sort(), withdrawn.sort();
   return { podsAdded: added.map((p) => p.name), podsRemoved: removed.map((p) => p.name), announced, withdrawn };
 }
