@@ -310,6 +310,23 @@ export interface InterfaceRow {
   /** The far end (device:interface, or the rack bridge), from the model. */
   peer?: string;
   description?: string;
+  /** Kernel counters (`ip -s link`): packets, errors and drops each way. */
+  stats?: InterfaceStats;
+  /** The root queueing discipline (`tc qdisc`): `noqueue`, `netem delay 50ms loss 5%`, … */
+  qdisc?: string;
+  /** nftables rules of the namespace that drop on this interface (the lossy-link fallback). */
+  dropRules?: { table: string; chain: string; hook?: string; direction: 'in' | 'out'; rule: string; lossPct?: number; packets?: number }[];
+}
+
+export interface InterfaceStats {
+  rxPackets: number;
+  rxBytes: number;
+  rxErrors: number;
+  rxDropped: number;
+  txPackets: number;
+  txBytes: number;
+  txErrors: number;
+  txDropped: number;
 }
 
 export interface InterfacesResult {
