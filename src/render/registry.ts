@@ -17,12 +17,15 @@ import { topoValidateText } from './topo-validate.js';
 import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText } from './drill.js';
 import { linkText, restartText, policyShowText, policySetText, netemText } from './drill-ops.js';
 
+import { watchText } from './watch.js';
+
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
 export const textRenderers: Record<string, TextRenderer> = {
   help: helpText as TextRenderer,
   routes: routesText as TextRenderer,
   peers: peersText as TextRenderer,
+  watch: watchText as TextRenderer,
   check: checkText as TextRenderer,
   capture: captureText as TextRenderer,
   trace: traceText as TextRenderer,

@@ -2,8 +2,12 @@
 // `routes --longer`; `trace --udp` with its ports.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { cli, labName, ok, session } from '../helpers/lab.js';
-import type { InterfacesResult } from '../../commands/results.js';
+import { BIN, cli, labName, ok, session } from '../helpers/lab.js';
+import type { InterfacesResult, PeersResult } from '../../commands/results.js';
+import type { WatchTick } from '../../commands/types.js';
+import type { WatchResult } from '../../commands/watch.js';
+import { Session } from '../../commands/execute.js';
+import { readAudit } from '../../lab/state/audit.js';
 import { renderText } from '../../src/render/text.js';
 
 const lab = labName('outputs-detail');
@@ -49,5 +53,51 @@ describe('interfaces: counters, qdisc, nftables drops', () => {
     } finally {
       await execa('ip', ['netns', 'exec', ns('leaf0'), 'nft', 'delete', 'table', 'ip', 'bgplab-netem-eth1'], { reject: false });
     }
+  });
+});
+
+describe('watch', () => {
+  const entries = () => readAudit(undefined, lab);
+
+  it('`watch -n 1 peers` shows every tick and is audited once, not per tick', async () => {
+    const before = entries().length;
+    const ticks: WatchTick[] = [];
+    const o = await s.run('watch -n 1 --count 3 peers', { onTick: (t) => ticks.push(t) });
+    expect(o.error).toBeUndefined();
+    const r = o.result as WatchResult;
+    expect(r).toMatchObject({ command: 'peers', ticks: 3, intervalSeconds: 1, stoppedBy: 'count' });
+    expect(ticks.map((t) => t.n)).toEqual([1, 2, 3]);
+    expect((ticks[2]!.result as PeersResult).established).toBe(8);
+    // A second apart at least: the interval is kept between runs.
+    expect(Date.parse(ticks[2]!.at) - Date.parse(ticks[0]!.at)).toBeGreaterThanOrEqual(2000);
+    const added = entries().slice(before);
+    expect(added.map((e) => [e.command, e.line, e.outcome])).toEqual([['watch', 'watch -n 1 --count 3 peers', 'ok']]);
+  });
+
+  it('in the CLI prints each tick until Ctrl-C, then one audit entry', async () => {
+    const before = entries().length;
+    const child = execa(BIN, ['--lab', lab, 'watch', '-n', '1', 'peers'], { reject: false, env: { NO_COLOR: '1' } });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while ((out.match(/^Every 1s: peers/gm) ?? []).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const done = await child;
+    expect(done.exitCode).toBe(0);
+    expect((out.match(/^Every 1s: peers/gm) ?? []).length).toBeGreaterThanOrEqual(3);
+    expect(out).toMatch(/\$ cilium bgp peers/);
+    expect(out).toMatch(/watched `peers` \d+ times, every 1s \(stopped\)/);
+    expect(entries().slice(before).map((e) => [e.command, e.outcome])).toEqual([['watch', 'ok']]);
+  });
+
+  it('refuses mutating commands, and refuses to run from Slack, saying why', async () => {
+    const down = await s.run('watch -n 1 down');
+    expect(down.exitCode).toBe(2);
+    expect(down.error?.message).toBe('`watch` repeats read commands only: `down` changes the lab');
+    const slack = new Session({ lab, caller: { surface: 'slack', user: 'U1', level: 'admin' } });
+    const o = await slack.run('watch peers');
+    expect(o.exitCode).toBe(2);
+    expect(o.error?.message).toMatch(/^`watch` runs in a terminal only: in Slack it would post a new message every tick/);
+    expect((await ok<PeersResult>(s, 'peers')).established).toBe(8);
   });
 });
