@@ -98,3 +98,15 @@ export async function neighborRoutes(
   const rows = parseGobgpPaths(await driver.gobgp(device, ['-j', 'global', 'rib'])).filter((r) => !opts.neighbor || r.neighbor === opts.neighbor);
   return { router: device, kind, direction: 'available', neighbor: opts.neighbor, peer, localAs, source: `${cli} available ipv4 unicast`, routes: only(rows) };
 }
+
+/** `10.98.2.0/24` lies within `10.98.0.0/16` (FRR's longer-prefixes: the prefix itself included). */
+export function prefixWithin(prefix: string, outer: string): boolean {
+  const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  const [a, al] = prefix.split('/');
+  const [b, bl] = outer.split('/');
+  const [len, outerLen] = [Number(al ?? 32), Number(bl ?? 32)];
+  if (len < outerLen) return false;
+  const mask = outerLen === 0 ? 0 : 2 ** 32 - 2 ** (32 - outerLen);
+  const and = (x: number) => Number((BigInt(x) & BigInt(mask)).toString());
+  return and(toInt(a!)) === and(toInt(b!));
+}

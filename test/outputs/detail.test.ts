@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { BIN, cli, labName, ok, session } from '../helpers/lab.js';
-import type { InterfacesResult, PeersResult } from '../../commands/results.js';
+import type { InterfacesResult, PeersResult, RoutesResult, TraceResult } from '../../commands/results.js';
 import type { WatchTick } from '../../commands/types.js';
 import type { WatchResult } from '../../commands/watch.js';
 import { Session } from '../../commands/execute.js';
@@ -99,5 +99,24 @@ describe('watch', () => {
     expect(o.exitCode).toBe(2);
     expect(o.error?.message).toMatch(/^`watch` runs in a terminal only: in Slack it would post a new message every tick/);
     expect((await ok<PeersResult>(s, 'peers')).established).toBe(8);
+  });
+});
+
+describe('routes --longer, trace --udp', () => {
+  it('`routes leaf0 --prefix 10.98.0.0/16 --longer` finds every pod /24 (FRR longer-prefixes)', async () => {
+    const r = await ok<RoutesResult>(s, 'routes leaf0 --prefix 10.98.0.0/16 --longer');
+    expect(r.routes.map((x) => x.prefix)).toEqual(['10.98.0.0/24', '10.98.1.0/24', '10.98.2.0/24', '10.98.3.0/24']);
+    const node = await ok<RoutesResult>(s, 'routes cilium-bgp-worker2 --prefix 10.98.0.0/16 --longer');
+    expect(node.routes.length).toBeGreaterThan(0);
+    expect(node.routes.every((x) => x.prefix.startsWith('10.98.'))).toBe(true);
+    expect((await s.run('routes leaf0 --prefix 10.98.0.0 --longer')).exitCode).toBe(2);
+  });
+
+  it('`trace --udp` shows the ports its probes used', async () => {
+    const r = await ok<TraceResult>(s, 'trace app-control-plane app-worker2 --udp');
+    expect(r.ok).toBe(true);
+    expect(r.probe).toMatchObject({ protocol: 'udp', destPort: 53 });
+    expect(r.probe!.sourcePort).toBeGreaterThanOrEqual(33000);
+    expect(renderText('trace', r, { color: false, width: 200 })).toContain(`UDP probes, source port ${r.probe!.sourcePort} → destination port 53 (10.98.2.10:53)`);
   });
 });
