@@ -221,6 +221,8 @@ export interface TraceResult {
   to: string;
   toIp: string;
   hops: TraceHop[];
+  /** The probes: ICMP echo, or UDP with these fixed ports (one flow: the path ping's hash takes). */
+  probe?: { protocol: 'icmp' | 'udp'; sourcePort?: number; destPort?: number };
 }
 
 export interface CapturedPacket {
