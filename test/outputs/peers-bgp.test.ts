@@ -1,7 +1,7 @@
 // `peers` as the Cilium agent of the lab's version prints it, and `bgp` as FRR shows it: AS
 // paths, per-neighbor advertised/received routes, a node's `cilium bgp routes`. One seed lab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, labName, ok, session } from '../helpers/lab.js';
+import { cli, eventually, labName, ok, session } from '../helpers/lab.js';
 import type { BgpResult, BgpRoutesResult, PeerRow, PeersResult } from '../../commands/results.js';
 import { renderText } from '../../src/render/text.js';
 import { tabwriter, ciliumPeerCells } from '../../src/render/cilium-table.js';
@@ -118,5 +118,23 @@ describe('bgp as FRR shows it', () => {
     const o = await s.run('bgp leaf0 --neighbor 10.9.9.9 --advertised');
     expect(o.exitCode).toBe(2);
     expect(o.error?.message).toContain('leaf0 has no neighbor 10.9.9.9');
+  });
+});
+
+describe('a neighbor that went down', () => {
+  it("reads FRR's Up/Down (time since it went down), not `never`", async () => {
+    await ok(s, 'link leaf0 eth1 down');
+    try {
+      const r = await eventually(async () => {
+        const b = await ok<BgpResult>(s, 'bgp leaf0');
+        const spine0 = b.peers.find((p) => p.peerAddress === '10.1.10.2')!;
+        return spine0.state !== 'Established' && /^\d\d:\d\d:\d\d$/.test(spine0.upDown ?? '') ? b : undefined;
+      }, 20_000);
+      const text = renderText('bgp', r, { color: false, width: 200 });
+      expect(text).toMatch(/10\.1\.10\.2\s+spine0\s+500\s+\d\d:\d\d:\d\d\s+(Idle|Active|Connect)/);
+      expect(text).not.toMatch(/spine0.*never/);
+    } finally {
+      await ok(s, 'link leaf0 eth1 up');
+    }
   });
 });
