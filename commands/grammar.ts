@@ -128,6 +128,11 @@ export function parseWords(words: string[], specs: CommandSpec[]): ParsedCall {
       continue;
     }
     if (!w.startsWith('--') || w === '--') {
+      // A rest positional takes every word from its first one on, flags included, verbatim.
+      if (spec.positionals.at(-1)?.rest && positionals.length >= spec.positionals.length - 1) {
+        positionals.push(...rest.slice(i));
+        break;
+      }
       positionals.push(w);
       continue;
     }

@@ -39,6 +39,7 @@ import explain from './explain.js';
 import serviceSet from './service-set.js';
 import serviceLabel from './service-label.js';
 import workloadScale from './workload-scale.js';
+import watch from './watch.js';
 
 export const commands: CommandSpec[] = [
   help,
@@ -74,6 +75,7 @@ export const commands: CommandSpec[] = [
   serviceSet,
   serviceLabel,
   workloadScale,
+  watch,
   topoValidate,
   topoShow,
   topoGenerate,

@@ -56,6 +56,14 @@ export interface PeerRow {
   expected: boolean;
   /** Not Established: why it last went down, as FRR on the router's side of the session says it. */
   lastError?: SessionError;
+  /** Routers: FRR's Up/Down column (time in the current state, `never` if it never came up). */
+  upDown?: string;
+  /** Nodes: the peer's TCP port, as `cilium bgp peers` shows it after the address. */
+  peerPort?: number;
+  /** Nodes: the session state as Cilium's agent reports it (lowercase GoBGP state). */
+  sessionState?: string;
+  /** Nodes: one entry per address family of the neighbor, with its own counts. */
+  families?: { afi: string; safi: string; received: number; advertised: number }[];
 }
 
 export interface SessionError {
@@ -72,6 +80,9 @@ export interface PeersResult {
   peers: PeerRow[];
   established: number;
   expected: number;
+  /** The agent command whose table the node rows reproduce (`cilium bgp peers` in 1.14, `cilium-dbg bgp peers` after). */
+  nodeCommand?: string;
+  ciliumVersion?: string;
 }
 
 export interface BgpResult {
@@ -80,7 +91,58 @@ export interface BgpResult {
   routerId: string;
   peers: PeerRow[];
   /** BGP table entries, for the prefix asked (or all). */
-  table: { prefix: string; paths: { nexthop: string; asPath: string; best: boolean; multipath: boolean; valid: boolean; origin?: string; localPref?: number; peer?: string }[] }[];
+  table: { prefix: string; paths: BgpPath[] }[];
+}
+
+/** One path of a BGP table, with the attributes FRR's `show bgp` prints. */
+export interface BgpPath {
+  nexthop: string;
+  asPath: string;
+  best: boolean;
+  multipath: boolean;
+  valid: boolean;
+  origin?: string;
+  localPref?: number;
+  peer?: string;
+  /** MED (FRR's Metric column), when the path carries one. */
+  metric?: number;
+  weight?: number;
+  /** Learned over iBGP (FRR's `i` status code). */
+  internal?: boolean;
+}
+
+/**
+ * `bgp <device> --neighbor IP --advertised|--received`: the routes sent to or accepted from one
+ * neighbor (FRR's `show bgp ipv4 unicast neighbors IP advertised-routes|routes`; for a node,
+ * what `cilium bgp routes advertised|available ipv4 unicast [peer IP]` lists).
+ */
+export interface BgpRoutesResult {
+  router: string;
+  kind: 'router' | 'node';
+  direction: 'advertised' | 'received' | 'available';
+  /** The neighbor asked about (all of the node's neighbors when absent). */
+  neighbor?: string;
+  /** Its device name, from the topology. */
+  peer?: string;
+  /** The upstream command this reproduces (vtysh or Cilium agent CLI). */
+  source: string;
+  /** The device's own AS (a node's virtual router, Cilium's VRouter column). */
+  localAs?: number;
+  routes: BgpRouteRow[];
+}
+
+export interface BgpRouteRow {
+  prefix: string;
+  nexthop: string;
+  asPath: string;
+  /** `i`, `e` or `?` as FRR and GoBGP print it. */
+  origin: string;
+  metric?: number;
+  localPref?: number;
+  weight?: number;
+  best?: boolean;
+  /** A node's advertised routes: the neighbor each went to. */
+  neighbor?: string;
 }
 
 export interface PingResult {
@@ -161,6 +223,8 @@ export interface TraceResult {
   to: string;
   toIp: string;
   hops: TraceHop[];
+  /** The probes: ICMP echo, or UDP with these fixed ports (one flow: the path ping's hash takes). */
+  probe?: { protocol: 'icmp' | 'udp'; sourcePort?: number; destPort?: number };
 }
 
 export interface CapturedPacket {
@@ -252,6 +316,23 @@ export interface InterfaceRow {
   /** The far end (device:interface, or the rack bridge), from the model. */
   peer?: string;
   description?: string;
+  /** Kernel counters (`ip -s link`): packets, errors and drops each way. */
+  stats?: InterfaceStats;
+  /** The root queueing discipline (`tc qdisc`): `noqueue`, `netem delay 50ms loss 5%`, … */
+  qdisc?: string;
+  /** nftables rules of the namespace that drop on this interface (the lossy-link fallback). */
+  dropRules?: { table: string; chain: string; hook?: string; direction: 'in' | 'out'; rule: string; lossPct?: number; packets?: number }[];
+}
+
+export interface InterfaceStats {
+  rxPackets: number;
+  rxBytes: number;
+  rxErrors: number;
+  rxDropped: number;
+  txPackets: number;
+  txBytes: number;
+  txErrors: number;
+  txDropped: number;
 }
 
 export interface InterfacesResult {

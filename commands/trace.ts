@@ -28,7 +28,9 @@ export default defineCommand({
     // (fixed ports, Paris-traceroute style) takes that same path too. One probe at a time (-N 1):
     // none is sent past the destination, whose ICMP rate limit would leave the last hop silent.
     const sport = 33000 + Math.floor(Math.random() * 28000);
-    const method = args.udp ? ['-U', `--sport=${sport}`] : ['-I'];
+    // -U keeps the destination port fixed (53 unless -p): said explicitly, so the result can show it.
+    const dport = 53;
+    const method = args.udp ? ['-U', `--sport=${sport}`, '-p', String(dport)] : ['-I'];
     const argv = ['traceroute', '-n', ...method, '-N', '1', '-q', '1', '-w', '1', '-m', '12', to.ip];
     const run = async () => parseTraceroute((await driver.exec(from.name, argv, { signal: ctx.signal, timeoutMs: 20_000 })).stdout);
     let raw = await run();
@@ -48,6 +50,7 @@ export default defineCommand({
       // The first hop answers from the pod's gateway (link-local, like Cilium's cilium_host): the pod's node.
       device: h.ip === '*' ? undefined : ownerOfAddress(ctx.topology, h.ip)?.name ?? (h.hop === 1 && h.ip.startsWith('169.254.') ? from.node : undefined),
     }));
-    return { ok: reached, from: from.name, to: to.name, toIp: to.ip, hops };
+    const probe = args.udp ? { protocol: 'udp' as const, sourcePort: sport, destPort: dport } : { protocol: 'icmp' as const };
+    return { ok: reached, from: from.name, to: to.name, toIp: to.ip, hops, probe };
   },
 });

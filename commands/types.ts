@@ -17,6 +17,8 @@ export interface Positional {
   name: string;
   complete?: Completion;
   variadic?: boolean;
+  /** Variadic and verbatim: from its first word on, every word is its own (`watch peers --all`). */
+  rest?: boolean;
 }
 
 export interface Caller {
@@ -43,6 +45,20 @@ export interface CommandContext {
   host?: string;
   /** `down --force`: whose lock it broke, one line (the command says so in its result). */
   brokeLock?: string;
+  /** `watch`: each repetition's result, for the surface to show as it comes (absent: not shown). */
+  tick?: (tick: WatchTick) => void;
+}
+
+/** One repetition of a watched command. */
+export interface WatchTick {
+  n: number;
+  at: string;
+  /** The watched command's name (its renderer's key) and line. */
+  command: string;
+  line: string;
+  intervalSeconds: number;
+  result?: unknown;
+  error?: { message: string; hint?: string };
 }
 
 export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {

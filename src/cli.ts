@@ -138,7 +138,9 @@ async function mainInner(argv: string[]): Promise<void> {
     process.exit(e.exitCode);
   }
   const stopListening = cancelOnSignals(() => session.cancelAll());
-  const outcome = await session.run(rest, { progress: progressPrinter(process.stderr) });
+  // `watch`: each tick on stdout as it comes (not with --json: only the result goes there).
+  const onTick = global.json ? undefined : (await import('./render/watch-ticks.js')).watchPrinter(process.stdout, { color: global.color ?? Boolean(process.stdout.isTTY), width: outputWidth(process.stdout) });
+  const outcome = await session.run(rest, { progress: progressPrinter(process.stderr), onTick });
   stopListening();
   await session.close().catch(() => {});
   if (outcome.auditError) process.stderr.write(`warning: ${outcome.auditError}\n`);

@@ -1,4 +1,5 @@
 // Smaller results: trace, capture, help, topo show, audit, errors, and YAML for the rest.
+import { probeText } from '../../src/render/trace.js';
 import { stringify } from 'yaml';
 import type { CaptureResult, TraceResult } from '../../commands/results.js';
 import type { HelpResult } from '../../commands/help.js';
@@ -16,7 +17,11 @@ export function renderTrace(r: TraceResult): SlackMessage {
   const lines = table(r.hops.map((h) => [String(h.hop).padStart(2), h.ip, h.device ?? '', h.rttMs !== undefined ? `${h.rttMs.toFixed(2)} ms` : '*']));
   return {
     text: `trace ${r.from} → ${r.to}: ${r.hops.length} hops`,
-    blocks: [section(`${r.ok ? ':white_check_mark:' : ':x:'} *trace ${esc(r.from)} → ${esc(r.to)}* (${esc(r.toIp)})`), ...codeSections([lines], 1).blocks],
+    blocks: [
+      section(`${r.ok ? ':white_check_mark:' : ':x:'} *trace ${esc(r.from)} → ${esc(r.to)}* (${esc(r.toIp)})`),
+      ...codeSections([lines], 1).blocks,
+      ...(probeText(r) ? [context(esc(probeText(r)!))] : []),
+    ],
   };
 }
 

@@ -15,7 +15,7 @@ export async function collectPeerRows(driver: Driver, topo: Topology, routersOnl
     devices.map(async (d): Promise<PeerRow[]> => {
       const [kind, name] = d.split(':') as ['router' | 'node', string];
       const expected = ends.filter((e) => e.device === name);
-      let seen: { peerAddress: string; peerAs: number; localAs: number; state: string; uptimeSeconds?: number; uptime?: string; received: number; advertised: number }[] = [];
+      let seen: (Pick<PeerRow, 'upDown' | 'peerPort' | 'sessionState' | 'families'> & { peerAddress: string; peerAs: number; localAs: number; state: string; uptimeSeconds?: number; uptime?: string; received: number; advertised: number })[] = [];
       try {
         // A node's agent is asked per neighbor: only then does GoBGP count what it advertised.
         seen =
@@ -40,16 +40,31 @@ export async function collectPeerRows(driver: Driver, topo: Topology, routersOnl
           received: s?.received ?? 0,
           advertised: s?.advertised ?? 0,
           expected: true,
+          ...extraFields(kind, s),
         };
       });
       for (const s of seen) {
         if (expected.some((e) => e.peerAddress === s.peerAddress)) continue;
-        out.push({ router: name, kind, localAs: s.localAs, peerAs: s.peerAs, peerAddress: s.peerAddress, peer: ownerOfAddress(topo, s.peerAddress)?.name ?? s.peerAddress, state: s.state, uptime: s.uptime || formatUptime(s.uptimeSeconds), uptimeSeconds: s.uptimeSeconds, received: s.received, advertised: s.advertised, expected: false });
+        out.push({ router: name, kind, localAs: s.localAs, peerAs: s.peerAs, peerAddress: s.peerAddress, peer: ownerOfAddress(topo, s.peerAddress)?.name ?? s.peerAddress, state: s.state, uptime: s.uptime || formatUptime(s.uptimeSeconds), uptimeSeconds: s.uptimeSeconds, received: s.received, advertised: s.advertised, expected: false, ...extraFields(kind, s) });
       }
       return out;
     }),
   );
   return explainDown(driver, topo, rows.flat());
+}
+
+/**
+ * Per kind, what its own tool shows beyond the common columns: a node's port, lowercase state
+ * and families (`cilium bgp peers`), a router's Up/Down (`show bgp summary`). A node whose agent
+ * does not answer shows what Cilium's agent reports for a configured neighbor it cannot reach.
+ */
+function extraFields(kind: 'router' | 'node', s: Partial<PeerRow> | undefined, port = 179): Partial<PeerRow> {
+  if (kind === 'router') return { upDown: s?.upDown ?? 'never' };
+  return {
+    peerPort: s?.peerPort ?? port,
+    sessionState: s?.sessionState ?? 'unknown',
+    families: s?.families?.length ? s.families : [{ afi: 'ipv4', safi: 'unicast', received: s?.received ?? 0, advertised: s?.advertised ?? 0 }],
+  };
 }
 
 /**

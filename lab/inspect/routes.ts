@@ -2,9 +2,12 @@
 // ECMP width the topology implies (a leaf reaches a remote rack over every spine).
 import type { Driver } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
-import type { Route } from '../../commands/results.js';
-import { ownerOfAddress, podCidrOf, policyForNode } from '../topology/model.js';
-import { parseRouteTable } from '../parsers/frr.js';
+import type { BgpRouteRow, BgpRoutesResult, Route } from '../../commands/results.js';
+import { ownerOfAddress, podCidrOf, policyForNode, sessionEnds } from '../topology/model.js';
+import { parseAdvertisedRoutes, parseBgpTable, parseRouteTable, originCode } from '../parsers/frr.js';
+import { parseGobgpPaths } from '../parsers/gobgp.js';
+import { UsageError } from '../errors.js';
+import { versionAtLeast } from '../cilium/version.js';
 
 export function readRoutes(driver: Driver, topo: Topology, router: string): Promise<Route[]> {
   return driver.vtysh(router, 'show ip route json').then((json) => parseRouteTable(json, (ip) => ownerOfAddress(topo, ip)?.name));
@@ -52,3 +55,58 @@ export function routeGaps(router: string, routes: Route[], expected: Map<string,
   return gaps;
 }
 
+
+/**
+ * One neighbor's routes. A router: FRR's `show bgp ipv4 unicast neighbors IP advertised-routes`
+ * or `… neighbors IP routes` (what it accepted from it: needs no soft-reconfiguration inbound).
+ * A node, as its agent lists them: `cilium bgp routes advertised ipv4 unicast [peer IP]` (GoBGP's
+ * adj-out per neighbor) or `cilium bgp routes available ipv4 unicast` (the loc-RIB).
+ */
+export async function neighborRoutes(
+  driver: Driver,
+  topo: Topology,
+  device: string,
+  kind: 'router' | 'node',
+  opts: { neighbor?: string; direction?: 'advertised' | 'received'; prefix?: string },
+): Promise<BgpRoutesResult> {
+  const neighbors = [...new Set(sessionEnds(topo).filter((e) => e.device === device).map((e) => e.peerAddress))];
+  if (opts.neighbor && !neighbors.includes(opts.neighbor))
+    throw new UsageError(`${device} has no neighbor ${opts.neighbor}`, `its neighbors: ${neighbors.join(', ') || 'none'}`);
+  const peer = opts.neighbor ? ownerOfAddress(topo, opts.neighbor)?.name : undefined;
+  const localAs = sessionEnds(topo).find((e) => e.device === device)?.localAs;
+  const only = (rows: BgpRouteRow[]) => (opts.prefix ? rows.filter((r) => r.prefix === opts.prefix) : rows);
+  if (kind === 'router') {
+    if (!opts.neighbor) throw new UsageError(`which neighbor of ${device}?`, `add --neighbor with one of ${neighbors.join(', ')}`);
+    const direction = opts.direction ?? 'received';
+    const cmd = `show bgp ipv4 unicast neighbors ${opts.neighbor} ${direction === 'advertised' ? 'advertised-routes' : 'routes'}`;
+    const json = await driver.vtysh(device, `${cmd} json`);
+    const routes =
+      direction === 'advertised'
+        ? parseAdvertisedRoutes(json)
+        : parseBgpTable(json).flatMap((e) =>
+            e.paths.map((p) => ({ prefix: e.prefix, nexthop: p.nexthop, asPath: p.asPath, origin: originCode(p.origin), metric: p.metric, localPref: p.localPref, weight: p.weight, best: p.best })),
+          );
+    return { router: device, kind, direction, neighbor: opts.neighbor, peer, localAs, source: cmd, routes: only(routes) };
+  }
+  const cli = `${versionAtLeast(topo.cilium.version, 1, 15) ? 'cilium-dbg' : 'cilium'} bgp routes`;
+  if (opts.direction === 'advertised') {
+    const asked = opts.neighbor ? [opts.neighbor] : neighbors;
+    const per = await Promise.all(asked.map(async (n) => parseGobgpPaths(await driver.gobgp(device, ['-j', 'neighbor', n, 'adj-out'])).map((r) => ({ ...r, neighbor: n }))));
+    return { router: device, kind, direction: 'advertised', neighbor: opts.neighbor, peer, localAs, source: `${cli} advertised ipv4 unicast${opts.neighbor ? ` peer ${opts.neighbor}` : ''}`, routes: only(per.flat()) };
+  }
+  // The agent has no per-peer received view: what it learned is its loc-RIB (`available`).
+  const rows = parseGobgpPaths(await driver.gobgp(device, ['-j', 'global', 'rib'])).filter((r) => !opts.neighbor || r.neighbor === opts.neighbor);
+  return { router: device, kind, direction: 'available', neighbor: opts.neighbor, peer, localAs, source: `${cli} available ipv4 unicast`, routes: only(rows) };
+}
+
+/** `10.98.2.0/24` lies within `10.98.0.0/16` (FRR's longer-prefixes: the prefix itself included). */
+export function prefixWithin(prefix: string, outer: string): boolean {
+  const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  const [a, al] = prefix.split('/');
+  const [b, bl] = outer.split('/');
+  const [len, outerLen] = [Number(al ?? 32), Number(bl ?? 32)];
+  if (len < outerLen) return false;
+  const mask = outerLen === 0 ? 0 : 2 ** 32 - 2 ** (32 - outerLen);
+  const and = (x: number) => Number((BigInt(x) & BigInt(mask)).toString());
+  return and(toInt(a!)) === and(toInt(b!));
+}

@@ -95,6 +95,8 @@ export function parseBgpSummary(json: string): BgpSummary {
       state: p.state,
       uptime: p.state === 'Established' ? p.peerUptime ?? '' : '',
       uptimeSeconds: p.state === 'Established' && p.peerUptimeMsec !== undefined ? Math.floor(p.peerUptimeMsec / 1000) : undefined,
+      // FRR's Up/Down: time in the current state, up or down; `never` only if it never came up.
+      upDown: p.peerUptime ?? 'never',
       received: p.pfxRcd ?? 0,
       advertised: p.pfxSnt ?? 0,
       description: p.desc,
@@ -106,4 +108,68 @@ export function parseBgpSummary(json: string): BgpSummary {
 export function parseNeighborResets(json: string): Record<string, { notification?: string; resetDueTo?: string }> {
   const data = JSON.parse(json || '{}') as Record<string, { lastNotificationReason?: string; lastResetDueTo?: string }>;
   return Object.fromEntries(Object.entries(data).map(([addr, n]) => [addr, { notification: n.lastNotificationReason, resetDueTo: n.lastResetDueTo }]));
+}
+
+interface FrrBgpPath {
+  valid?: boolean;
+  /** `show bgp json`: true on the best path; `show bgp PREFIX json`: an object, `overall` on the best. */
+  bestpath?: boolean | { overall?: boolean };
+  multipath?: boolean;
+  path?: string;
+  aspath?: { string?: string };
+  origin?: string;
+  metric?: number;
+  med?: number;
+  locPrf?: number;
+  localpref?: number;
+  weight?: number;
+  pathFrom?: string;
+  peerId?: string;
+  peer?: { peerId?: string; type?: string };
+  nexthops?: { ip: string }[];
+}
+
+const ORIGIN_CODE: Record<string, string> = { IGP: 'i', igp: 'i', EGP: 'e', egp: 'e', incomplete: '?' };
+export const originCode = (o?: string) => (o === undefined ? '' : ORIGIN_CODE[o] ?? o);
+
+/**
+ * `show bgp ipv4 unicast [PREFIX] json`: both shapes (the table's `routes`, one prefix's `paths`,
+ * whose AS path is `aspath.string` and whose best path says `bestpath.overall`).
+ */
+export function parseBgpTable(json: string): { prefix: string; paths: import('../../commands/results.js').BgpPath[] }[] {
+  const data = JSON.parse(json || '{}') as { routes?: Record<string, FrrBgpPath[]>; prefix?: string; paths?: FrrBgpPath[] };
+  const entries: [string, FrrBgpPath[]][] = data.routes ? Object.entries(data.routes) : data.prefix ? [[data.prefix, data.paths ?? []]] : [];
+  return entries.map(([prefix, paths]) => ({
+    prefix,
+    paths: paths.map((p) => ({
+      nexthop: p.nexthops?.[0]?.ip ?? '',
+      asPath: p.path ?? p.aspath?.string ?? '',
+      best: p.bestpath === true || (typeof p.bestpath === 'object' && p.bestpath.overall === true),
+      multipath: Boolean(p.multipath),
+      valid: Boolean(p.valid),
+      origin: p.origin,
+      localPref: p.locPrf ?? p.localpref,
+      peer: p.peerId ?? p.peer?.peerId,
+      metric: p.metric ?? p.med,
+      weight: p.weight ?? 0,
+      internal: (p.pathFrom ?? p.peer?.type) === 'internal',
+    })),
+  }));
+}
+
+/** `show bgp ipv4 unicast neighbors IP advertised-routes json`. */
+export function parseAdvertisedRoutes(json: string): import('../../commands/results.js').BgpRouteRow[] {
+  const data = JSON.parse(json || '{}') as {
+    advertisedRoutes?: Record<string, { network?: string; nextHop?: string; path?: string; bgpOriginCode?: string; origin?: string; metric?: number; locPrf?: number; weight?: number; appliedStatusSymbols?: Record<string, boolean> }>;
+  };
+  return Object.entries(data.advertisedRoutes ?? {}).map(([prefix, r]) => ({
+    prefix: r.network ?? prefix,
+    nexthop: r.nextHop ?? '',
+    asPath: r.path ?? '',
+    origin: r.bgpOriginCode ?? originCode(r.origin),
+    metric: r.metric,
+    localPref: r.locPrf,
+    weight: r.weight,
+    best: Boolean(r.appliedStatusSymbols?.['>']),
+  }));
 }

@@ -21,12 +21,15 @@ import { vtyshText, execText } from './shell.js';
 import { graphText } from './graph.js';
 import { servicesText, explainText, serviceEditText } from './services.js';
 
+import { watchText } from './watch.js';
+
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
 export const textRenderers: Record<string, TextRenderer> = {
   help: helpText as TextRenderer,
   routes: routesText as TextRenderer,
   peers: peersText as TextRenderer,
+  watch: watchText as TextRenderer,
   check: checkText as TextRenderer,
   capture: captureText as TextRenderer,
   trace: traceText as TextRenderer,

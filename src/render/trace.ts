@@ -4,7 +4,17 @@ import type { TraceResult } from '../../commands/results.js';
 import { linesToText, seg, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
 
+/** `UDP 10.98.0.10:41234 → 10.98.2.10:53`: the one flow every probe of `trace --udp` used. */
+export const probeText = (r: TraceResult) =>
+  r.probe?.protocol === 'udp' ? `UDP probes, source port ${r.probe.sourcePort} → destination port ${r.probe.destPort} (${r.toIp}:${r.probe.destPort})` : undefined;
+
 export function traceLines(r: TraceResult, width = 100): Line[] {
+  const probe = probeText(r);
+  const lines = chainLines(r, width);
+  return probe ? [...lines, [seg(`  ${probe}`, { dim: true })]] : lines;
+}
+
+function chainLines(r: TraceResult, width: number): Line[] {
   const hops = r.hops.map((h) => `${h.device ?? '?'} (${h.ip})`);
   const tail = r.ok ? [] : ['✗ no answer'];
   const chain = [r.from, ...hops, ...tail].join(' → ');

@@ -17,7 +17,7 @@ import { captureLines } from './capture.js';
 import { traceLines } from './trace.js';
 import { interfacesLines } from './interfaces.js';
 import { statusLines, upLines, downLines } from './status.js';
-import { bgpLines } from './bgp.js';
+import { bgpAnyLines } from './bgp.js';
 import { auditLines } from './audit.js';
 import { helpText } from './help.js';
 import { renderText } from './text.js';
@@ -57,7 +57,7 @@ const LINES: Record<string, (r: never, width: number) => Line[]> = {
   status: statusLines,
   up: upLines,
   down: downLines,
-  bgp: bgpLines,
+  bgp: bgpAnyLines,
   audit: auditLines,
 };
 

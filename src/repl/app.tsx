@@ -4,8 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import type { Outcome, Session } from '../../commands/execute.js';
-import { matchCommand, tokenize } from '../../commands/grammar.js';
-import type { CommandSpec } from '../../commands/types.js';
+import type { CommandSpec, WatchTick } from '../../commands/types.js';
 import type { PeersResult, StatusResult } from '../../commands/results.js';
 import type { ProgressEvent } from '../../lab/drivers/types.js';
 import type { Topology } from '../../lab/topology/schema.js';
@@ -28,7 +27,7 @@ type Entry =
 
 type NewEntry = Entry extends infer E ? (E extends Entry ? Omit<E, 'id'> : never) : never;
 
-type Mode = { kind: 'prompt' } | { kind: 'running'; line: string; cancelling: boolean } | { kind: 'watch'; line: string; outcome?: Outcome; at?: Date; runs: number };
+type Mode = { kind: 'prompt' } | { kind: 'running'; line: string; cancelling: boolean } | { kind: 'watch'; line: string; outcome?: Outcome; at?: Date; runs: number; interval?: number };
 
 export interface AppProps {
   session: Session;
@@ -164,33 +163,22 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     void refresh();
   }
 
+  /**
+   * `watch [-n S] <command>` through the core's `watch` (one audit entry for the whole watch),
+   * each tick drawn in place in the live area until Ctrl-C or Esc; the last one stays on screen.
+   */
   async function watch(line: string) {
-    let spec: CommandSpec | undefined;
-    try {
-      spec = matchCommand(tokenize(line), specs)?.spec;
-    } catch {
-      // Let the run below report the parse error.
-    }
-    if (!line || spec?.mutating || spec?.long) {
-      const why = !line ? 'watch needs a command' : `\`${spec!.name}\` ${spec!.mutating ? 'changes the lab' : 'runs too long'}; watch only re-runs quick read commands`;
-      push({ kind: 'outcome', width, outcome: { ok: false, exitCode: 2, line, durationMs: 0, error: { message: why, hint: 'e.g. `watch peers` or `watch routes leaf0`', exitCode: 2 } } });
-      return;
-    }
     const ac = new AbortController();
     controller.current = ac;
     let last: Outcome | undefined;
-    let runs = 0;
-    setMode({ kind: 'watch', line, runs });
-    while (!ac.signal.aborted) {
-      const t0 = performance.now();
-      const o = await runLine(line, ac);
-      if (!o || ac.signal.aborted) break;
-      last = o;
-      setMode({ kind: 'watch', line, outcome: o, at: new Date(), runs: ++runs });
-      if (o.exitCode === 2) break;
-      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - t0))));
-    }
+    setMode({ kind: 'watch', line, runs: 0 });
+    const onTick = (t: WatchTick) => {
+      last = { ok: !t.error, exitCode: t.error ? 1 : 0, line: t.line, command: t.command, result: t.result, error: t.error ? { ...t.error, exitCode: 1 } : undefined, durationMs: 0 };
+      setMode({ kind: 'watch', line: t.line, outcome: last, at: new Date(t.at), runs: t.n, interval: t.intervalSeconds });
+    };
+    const o = await session.run(`watch ${line}`, { signal: ac.signal, progress, onTick });
     if (last) showOutcome(last);
+    if (o.error) showOutcome(o);
     controller.current = null;
     setMode({ kind: 'prompt' });
     void refresh();
@@ -205,7 +193,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
   // Ctrl-C while a command or a watch runs: cancel it and give the prompt back.
   useInput(
     (input, key) => {
-      if (key.ctrl && input === 'c' && controller.current) {
+      if (((key.ctrl && input === 'c') || (key.escape && mode.kind === 'watch')) && controller.current) {
         controller.current.abort();
         cancelNow.current?.();
         if (mode.kind === 'running') setMode({ ...mode, cancelling: true });
@@ -243,8 +231,8 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
       {mode.kind === 'watch' && (
         <Box flexDirection="column">
           <Text dimColor wrap="truncate-end">
-            {spin} every 1 s: {mode.line}
-            {mode.at ? ` — ${mode.at.toTimeString().slice(0, 8)} (${mode.runs} runs)` : ''} — Ctrl-C stops
+            {spin} every {mode.interval ?? '…'} s: {mode.line}
+            {mode.at ? ` — ${mode.at.toTimeString().slice(0, 8)} (${mode.runs} runs)` : ''} — Ctrl-C or Esc stops
           </Text>
           {mode.outcome && <OutcomeView outcome={mode.outcome} width={width} states={states.current} />}
         </Box>

@@ -73,7 +73,7 @@ describe('REPL in tmux', () => {
   it('watch refuses a mutating command', async () => {
     keys(term, 'watch down', 'Enter');
     await waitScreen(term, (s) => s.includes('› watch down') && lastLine(s).startsWith(prompt) && after('› watch down').includes('✗'));
-    expect(after('› watch down')).toContain('watch only re-runs quick read commands');
+    expect(after('› watch down')).toContain('`watch` repeats read commands only: `down` changes the lab');
   });
 
   it('exit leaves the lab running and says how to remove it', async () => {
