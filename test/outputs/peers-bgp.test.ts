@@ -83,8 +83,8 @@ describe('bgp as FRR shows it', () => {
     expect(local).toMatchObject({ localPref: 100, weight: 0, internal: true });
     const text = renderText('bgp', r, { color: false, width: 200 });
     expect(text).toMatch(/Network\s+Next Hop\s+Metric\s+LocPrf\s+Weight\s+Path/);
-    expect(text).toMatch(/10\.98\.2\.0\/24\s+10\.1\.\d+\.2\s+0\s+(500|800) 65008 \?/);
-    expect(text).toMatch(/\*>i\s+10\.98\.0\.0\/24\s+10\.1\.5\.10\s+100\s+0\s+\?/);
+    expect(text).toMatch(/10\.98\.2\.0\/24\s+10\.1\.\d+\.2\s+0\s+(500|800) 65008 i/);
+    expect(text).toMatch(/\*>i\s+10\.98\.0\.0\/24\s+10\.1\.5\.10\s+100\s+0\s+i/);
   });
 
   it('`bgp leaf0 --prefix` keeps the AS path and the best path', async () => {
