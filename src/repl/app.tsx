@@ -2,7 +2,7 @@
 // live area shows the running command's steps, a `watch`, or the prompt. All lab work goes
 // through the one Session; this file only renders outcomes and progress.
 import { useEffect, useRef, useState } from 'react';
-import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Static, Text, useApp, useStdin, useStdout } from 'ink';
 import type { Outcome, Session } from '../../commands/execute.js';
 import { matchCommand, tokenize } from '../../commands/grammar.js';
 import type { CommandSpec } from '../../commands/types.js';
@@ -13,6 +13,8 @@ import { ErrorView, ResultView, statesFromPeers } from '../render/views.js';
 import type { SessionStates } from '../render/topo.js';
 import { ms } from '../render/lines.js';
 import { PromptInput, type PromptLabel } from './input.js';
+import { LineEditor, type EditorAction } from './editor.js';
+import { splitKeys, type Key } from './keys.js';
 import { complete } from './complete.js';
 import type { History } from './history.js';
 import { promptLabel, quietStatus } from './status.js';
@@ -44,6 +46,7 @@ const CANCEL_GRACE_MS = 500;
 export function App({ session, specs, history, up, onExit }: AppProps) {
   const { exit } = useApp();
   const { stdout, write } = useStdout();
+  const { internal_eventEmitter: inputEvents, setRawMode } = useStdin();
   const [width, setWidth] = useState(stdout.columns || 100);
   const [entries, setEntries] = useState<Entry[]>([]);
   const [mode, setMode] = useState<Mode>({ kind: 'prompt' });
@@ -61,6 +64,19 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
   const submittedAt = useRef(0);
   const lastRunMs = useRef(0);
   const busy = mode.kind !== 'prompt';
+  // Every key goes through one queue, applied in the order typed. While a command runs (or a
+  // submitted line waits for the prompt's health) keys wait there and are applied at the next
+  // prompt, as a shell's typeahead is; Ctrl-C alone acts at once.
+  const editor = useRef<LineEditor | null>(null);
+  editor.current ??= new LineEditor(history, (text) => complete(text, specs, topology.current));
+  const pending = useRef<Key[]>([]);
+  const accepting = useRef(!up);
+  const refreshing = useRef<Promise<void>>(Promise.resolve());
+  const labelRef = useRef(label);
+  labelRef.current = label;
+  const widthRef = useRef(width);
+  widthRef.current = width;
+  const [, setVersion] = useState(0);
 
   const push = (...es: NewEntry[]) => setEntries((prev) => [...prev, ...es.map((e) => ({ ...e, id: nextId.current++ }) as Entry)]);
 
@@ -88,7 +104,8 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     const r = await quietStatus(session);
     status.current = r.status;
     topology.current = r.topology ?? topology.current;
-    setLabel(promptLabel(session.lab, r.status));
+    labelRef.current = promptLabel(session.lab, r.status);
+    setLabel(labelRef.current);
   };
 
   const warm = () => (status.current?.state === 'up' ? warmUp(session, topology.current, width) : undefined);
@@ -96,14 +113,67 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
   useEffect(() => {
     mark('ready', performance.now());
     void (async () => {
-      if (!up) return refresh().then(warm);
+      if (!up) {
+        refreshing.current = refresh();
+        return refreshing.current.then(warm);
+      }
       setMode({ kind: 'running', line: 'status', cancelling: false });
       await refresh();
       setMode({ kind: 'prompt' });
       if (status.current?.state === 'down' || (!status.current && !(await session.record().catch(() => undefined)))) await execute('up');
+      accept();
       await warm();
     })();
   }, []);
+
+  // Raw mode for the REPL's whole life; the keys come straight from Ink's input events (a
+  // chunk as read), split here, because Ink's useInput reads a chunk as one key.
+  useEffect(() => {
+    setRawMode(true);
+    const onData = (data: string) => latest.current.onKeys(splitKeys(data));
+    inputEvents.on('input', onData);
+    return () => {
+      inputEvents.off('input', onData);
+      setRawMode(false);
+    };
+  }, []);
+
+  const accept = () => {
+    accepting.current = true;
+    drain();
+  };
+
+  /** Applies queued keys while the prompt takes them; a submitted line stops the flow. */
+  const drain = () => {
+    const ed = editor.current!;
+    let changed = false;
+    while (accepting.current && pending.current.length) {
+      const action = ed.key(pending.current.shift()!);
+      changed = true;
+      if (action) latest.current.act(action);
+    }
+    if (changed) setVersion((v) => v + 1);
+  };
+
+  const act = (a: EditorAction) => {
+    if (a.kind === 'clear') return clearScreen();
+    if (a.kind === 'interrupt') return onInterrupt(a.empty);
+    if (a.kind === 'eof') return quit();
+    accepting.current = false;
+    // The echo waits for the prompt's health of the line before (each line under its own prompt).
+    void refreshing.current.then(() => execute(a.line)).finally(accept);
+  };
+
+  const onKeys = (keys: Key[]) => {
+    for (const k of keys) {
+      if (k.ctrl && k.text === 'c' && !accepting.current) {
+        // As a terminal does on ^C: what was typed ahead is dropped with the command.
+        pending.current = [];
+        interruptRunning();
+      } else pending.current.push(k);
+    }
+    drain();
+  };
 
   // Running steps live in a ref so a finished step is written out in event order,
   // before the result that follows it.
@@ -128,7 +198,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
 
   const showOutcome = (o: Outcome) => {
     if (o.command === 'peers' && o.result) states.current = statesFromPeers(o.result as PeersResult);
-    push({ kind: 'outcome', outcome: o, width, states: states.current });
+    push({ kind: 'outcome', outcome: o, width: widthRef.current, states: states.current });
   };
 
   // Erase the screen and its scrollback, as `clear` does. Through Ink's write, which takes
@@ -142,8 +212,8 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
       history.add(line);
       return clearScreen();
     }
-    push({ kind: 'echo', label, line });
-    if (!line) return void refresh(); // an empty Enter redraws the prompt's health and drill from the lab
+    push({ kind: 'echo', label: labelRef.current, line });
+    if (!line) return void (refreshing.current = refresh()); // an empty Enter redraws the prompt's health and drill from the lab
     history.add(line);
     if (line === 'exit' || line === 'quit') return quit();
     if (line === 'watch' || line.startsWith('watch ')) return watch(line.slice(5).trim());
@@ -161,7 +231,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     else push({ kind: 'note', text: '✗ cancelled (still stopping in the background)', color: 'yellow' });
     controller.current = null;
     setMode({ kind: 'prompt' });
-    void refresh();
+    refreshing.current = refresh();
   }
 
   async function watch(line: string) {
@@ -173,7 +243,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     }
     if (!line || spec?.mutating || spec?.long) {
       const why = !line ? 'watch needs a command' : `\`${spec!.name}\` ${spec!.mutating ? 'changes the lab' : 'runs too long'}; watch only re-runs quick read commands`;
-      push({ kind: 'outcome', width, outcome: { ok: false, exitCode: 2, line, durationMs: 0, error: { message: why, hint: 'e.g. `watch peers` or `watch routes leaf0`', exitCode: 2 } } });
+      push({ kind: 'outcome', width: widthRef.current, outcome: { ok: false, exitCode: 2, line, durationMs: 0, error: { message: why, hint: 'e.g. `watch peers` or `watch routes leaf0`', exitCode: 2 } } });
       return;
     }
     const ac = new AbortController();
@@ -193,7 +263,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     if (last) showOutcome(last);
     controller.current = null;
     setMode({ kind: 'prompt' });
-    void refresh();
+    refreshing.current = refresh();
   }
 
   function quit() {
@@ -203,16 +273,12 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
   }
 
   // Ctrl-C while a command or a watch runs: cancel it and give the prompt back.
-  useInput(
-    (input, key) => {
-      if (key.ctrl && input === 'c' && controller.current) {
-        controller.current.abort();
-        cancelNow.current?.();
-        if (mode.kind === 'running') setMode({ ...mode, cancelling: true });
-      }
-    },
-    { isActive: busy },
-  );
+  function interruptRunning() {
+    if (!controller.current) return;
+    controller.current.abort();
+    cancelNow.current?.();
+    setMode((m) => (m.kind === 'running' ? { ...m, cancelling: true } : m));
+  }
 
   const onInterrupt = (empty: boolean) => {
     const now = Date.now();
@@ -220,6 +286,9 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     lastInterrupt.current = empty ? now : 0;
     setHint(empty ? 'press Ctrl-C again, Ctrl-D or type `exit` to quit' : '');
   };
+
+  const latest = useRef({ onKeys, act });
+  latest.current = { onKeys, act };
 
   const spin = SPINNER[tick % SPINNER.length];
   return (
@@ -251,16 +320,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
       )}
       {mode.kind === 'prompt' && (
         <Box flexDirection="column">
-          <PromptInput
-            label={label}
-            history={history}
-            width={width}
-            complete={(text) => complete(text, specs, topology.current)}
-            onSubmit={(l) => void execute(l)}
-            onInterrupt={onInterrupt}
-            onEof={quit}
-            onClear={clearScreen}
-          />
+          <PromptInput label={label} editor={editor.current} history={history} width={width} />
           {hint ? <Text dimColor>{hint}</Text> : null}
         </Box>
       )}
