@@ -160,7 +160,8 @@ export class Session {
         call = parseWords(['help', call.spec.name], commands);
       }
       result = await this.invoke(call, { ...opts, caller }, audit);
-      if (isFailedVerdict(result)) outcome = 'failed';
+      // A verdict cut short by Ctrl-C (a partial `check`) is audited as cancelled, not failed.
+      if (isFailedVerdict(result)) outcome = opts.signal?.aborted ? 'cancelled' : 'failed';
     } catch (err) {
       error = describeError(err);
       outcome =
@@ -172,7 +173,7 @@ export class Session {
       if (outcome === 'cancelled') error = { ...error, message: 'cancelled' };
     }
     const durationMs = performance.now() - started;
-    const exitCode: 0 | 1 | 2 = error ? error.exitCode : outcome === 'failed' ? 1 : 0;
+    const exitCode: 0 | 1 | 2 = error ? error.exitCode : outcome === 'failed' || outcome === 'cancelled' ? 1 : 0;
     let auditError: string | undefined;
     if (call?.spec.name !== 'help' || error) {
       try {

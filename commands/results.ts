@@ -144,6 +144,8 @@ export interface CheckResult {
   coverage?: PathCoverage;
   /** check --capture: packets per interface seen during the check. */
   capture?: CaptureResult;
+  /** Stopped early (Ctrl-C): `results` holds the pairs measured before it, `ok` is false. */
+  cancelled?: boolean;
 }
 
 export interface TraceHop {

@@ -75,6 +75,13 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {
    * Checked by the core (surface-paths.ts) before the handler runs.
    */
   hostPaths?: Record<string, HostPathArg>;
+  /**
+   * What Ctrl-C does to it, so a surface can say so truthfully. 'rollback': cancelled and what
+   * it made is undone (`up`); 'finish': it cannot be stopped halfway and runs to its result
+   * (`drill end` restoring the fabric); 'partial': it stops early and returns what it did
+   * (`check`, `capture`). Unset: cancelled, nothing to undo.
+   */
+  cancel?: 'rollback' | 'finish' | 'partial';
   /** Flags that take completion hints (e.g. --from pod). */
   flagCompletions?: Record<string, Completion>;
   handler(args: z.infer<S>, ctx: CommandContext): Promise<R>;

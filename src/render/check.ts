@@ -42,6 +42,10 @@ export function checkLines(r: CheckResult, marks = false, width = Infinity): Lin
     seg(`${dropped}% dropped (${got}/${total} received)`, { color: total > got || r.failed ? 'red' : 'green', bold: true }),
     seg(` in ${ms(r.durationMs)}`, { dim: true }),
   ]);
+  if (r.cancelled) {
+    const pairs = new Set(r.results.map((x) => `${x.from} ${x.to}`)).size;
+    lines.push([seg(`⚠ stopped early (Ctrl-C): ${pairs ? `${pairs} pair${pairs === 1 ? '' : 's'} measured above; the others were not probed` : 'no pair had finished its probes; nothing was measured'}, no verdict`, { color: 'yellow' })]);
+  }
   const c = r.coverage;
   if (c && c.members) {
     const proof = c.verified ? 'the leaves\' counters agree' : c.verified === false ? 'NOT verified by the leaves\' counters' : 'not verified';

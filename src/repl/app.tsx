@@ -30,7 +30,7 @@ type Entry =
 
 type NewEntry = Entry extends infer E ? (E extends Entry ? Omit<E, 'id'> : never) : never;
 
-type Mode = { kind: 'prompt' } | { kind: 'running'; line: string; cancelling: boolean } | { kind: 'watch'; line: string; outcome?: Outcome; at?: Date; runs: number };
+type Mode = { kind: 'prompt' } | { kind: 'running'; line: string; cancelling?: string } | { kind: 'watch'; line: string; outcome?: Outcome; at?: Date; runs: number };
 
 export interface AppProps {
   session: Session;
@@ -40,8 +40,14 @@ export interface AppProps {
   onExit(status?: StatusResult): void;
 }
 
+/** The running line's hint, per CommandSpec.cancel. */
+const CTRL_C_SAYS = {
+  cancel: 'Ctrl-C cancels',
+  rollback: 'Ctrl-C cancels and rolls back',
+  partial: 'Ctrl-C stops early and shows what was done',
+  finish: 'runs to its end: Ctrl-C cannot stop it',
+} as const;
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const CANCEL_GRACE_MS = 500;
 
 export function App({ session, specs, history, up, onExit }: AppProps) {
   const { exit } = useApp();
@@ -56,7 +62,8 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
   const [hint, setHint] = useState('');
   const nextId = useRef(0);
   const controller = useRef<AbortController | null>(null);
-  const cancelNow = useRef<(() => void) | null>(null);
+  /** The running command's Ctrl-C policy (CommandSpec.cancel) and whether Ctrl-C was pressed. */
+  const cancel = useRef<{ name: string; policy?: CommandSpec['cancel']; pressed: boolean }>({ name: '', pressed: false });
   const status = useRef<StatusResult | undefined>(undefined);
   const topology = useRef<Topology | undefined>(undefined);
   const states = useRef<SessionStates | undefined>(undefined);
@@ -117,7 +124,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
         refreshing.current = refresh();
         return refreshing.current.then(warm);
       }
-      setMode({ kind: 'running', line: 'status', cancelling: false });
+      setMode({ kind: 'running', line: 'status' });
       await refresh();
       setMode({ kind: 'prompt' });
       if (status.current?.state === 'down' || (!status.current && !(await session.record().catch(() => undefined)))) await execute('up');
@@ -190,11 +197,9 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     setSteps(running.current);
   };
 
-  /** Runs the line; resolves early (undefined) when Ctrl-C's grace period ends first. */
-  const runLine = async (line: string, ac: AbortController): Promise<Outcome | undefined> => {
-    const cancelled = new Promise<undefined>((resolve) => (cancelNow.current = () => setTimeout(() => resolve(undefined), CANCEL_GRACE_MS)));
-    return Promise.race([session.run(line, { signal: ac.signal, progress }), cancelled]);
-  };
+  // Ctrl-C never gives the prompt back before the command has really finished: what it says
+  // (rolled back, stopped early, the verdict) is what happened.
+  const runLine = (line: string, ac: AbortController): Promise<Outcome> => session.run(line, { signal: ac.signal, progress });
 
   const showOutcome = (o: Outcome) => {
     if (o.command === 'peers' && o.result) states.current = statesFromPeers(o.result as PeersResult);
@@ -220,16 +225,37 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     submittedAt.current = performance.now();
     const ac = new AbortController();
     controller.current = ac;
+    let spec: CommandSpec | undefined;
+    try {
+      spec = matchCommand(tokenize(line), specs)?.spec;
+    } catch {
+      // The run reports the parse error.
+    }
+    cancel.current = { name: spec?.name ?? line, policy: spec?.cancel, pressed: false };
     running.current = {};
     setSteps({});
-    setMode({ kind: 'running', line, cancelling: false });
+    setMode({ kind: 'running', line });
     const o = await runLine(line, ac);
-    lastRunMs.current = o?.durationMs ?? 0;
+    lastRunMs.current = o.durationMs;
     running.current = {};
     setSteps({});
-    if (o) showOutcome(o);
-    else push({ kind: 'note', text: '✗ cancelled (still stopping in the background)', color: 'yellow' });
     controller.current = null;
+    const { name, policy, pressed } = cancel.current;
+    if (o.status === 'cancelled' && o.result === undefined) {
+      // Say what the cancel left behind, from the lab itself.
+      await refresh();
+      const state = status.current?.state ?? 'down';
+      const text =
+        policy === 'rollback' ? `✗ ${name} cancelled and rolled back — lab ${session.lab} is ${state}`
+        : policy === 'partial' ? `✗ ${name} stopped before it had anything to show`
+        : `✗ ${name} cancelled`;
+      push({ kind: 'note', text, color: 'yellow' });
+      setMode({ kind: 'prompt' });
+      return;
+    }
+    showOutcome(o);
+    if (pressed && policy === 'partial' && o.result !== undefined) push({ kind: 'note', text: `✗ ${name} stopped early (Ctrl-C): the result above is what was done`, color: 'yellow' });
+    if (pressed && policy === 'finish') push({ kind: 'note', text: `${name} ran to its end despite Ctrl-C: the result above is what happened`, color: 'gray' });
     setMode({ kind: 'prompt' });
     refreshing.current = refresh();
   }
@@ -248,6 +274,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     }
     const ac = new AbortController();
     controller.current = ac;
+    cancel.current = { name: 'watch', pressed: false };
     let last: Outcome | undefined;
     let runs = 0;
     setMode({ kind: 'watch', line, runs });
@@ -275,9 +302,18 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
   // Ctrl-C while a command or a watch runs: cancel it and give the prompt back.
   function interruptRunning() {
     if (!controller.current) return;
+    const c = cancel.current;
+    const first = !c.pressed;
+    c.pressed = true;
+    if (c.policy === 'finish') {
+      // Stopping a restore halfway would leave the fabric neither faulted nor baseline.
+      if (first) push({ kind: 'note', text: `Ctrl-C: \`${c.name}\` cannot be stopped while it restores the lab — waiting for its result`, color: 'yellow' });
+      setMode((m) => (m.kind === 'running' ? { ...m, cancelling: 'cannot be stopped — waiting for its result…' } : m));
+      return;
+    }
     controller.current.abort();
-    cancelNow.current?.();
-    setMode((m) => (m.kind === 'running' ? { ...m, cancelling: true } : m));
+    const what = c.policy === 'rollback' ? 'cancelling — rolling back…' : c.policy === 'partial' ? 'stopping early — keeping what was done…' : 'cancelling…';
+    setMode((m) => (m.kind === 'running' ? { ...m, cancelling: what } : m));
   }
 
   const onInterrupt = (empty: boolean) => {
@@ -306,7 +342,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
               {spin} {mode.line}
             </Text>
           )}
-          <Text dimColor>{mode.cancelling ? 'cancelling…' : 'Ctrl-C cancels'}</Text>
+          <Text dimColor>{mode.cancelling ?? CTRL_C_SAYS[cancel.current.policy ?? 'cancel']}</Text>
         </Box>
       )}
       {mode.kind === 'watch' && (
