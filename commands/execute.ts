@@ -1,7 +1,7 @@
 // The one path every surface takes: parse a line, check permission, take the lab lock
 // for mutating commands, run the handler, audit the outcome. Surfaces only render.
 import { setMaxListeners } from 'node:events';
-import type { CommandContext, Caller, CommandSpec } from './types.js';
+import type { CommandContext, Caller, CommandSpec, Terminal } from './types.js';
 import { PERMISSION_RANK } from './types.js';
 import { parseWords, tokenize, type ParsedCall } from './grammar.js';
 import { commands, findCommand } from './registry.js';
@@ -60,6 +60,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   progress?: Progress;
   caller?: Caller;
+  /** A terminal the command may take over (REPL, CLI on a TTY): `connect`. */
+  terminal?: Terminal;
 }
 
 export const DEFAULT_LAB = 'cilium-bgp';
@@ -264,6 +266,7 @@ export class Session {
       progress: opts.progress ?? (() => {}),
       host: this.options.host,
       brokeLock,
+      terminal: opts.terminal,
       driver: (preferred) => session.driver(preferred),
     };
   }

@@ -30,6 +30,7 @@ import routerRestart from './router-restart.js';
 import policyShow from './policy-show.js';
 import policySet from './policy-set.js';
 import netem from './netem.js';
+import connect from './connect.js';
 
 export const commands: CommandSpec[] = [
   help,
@@ -56,6 +57,7 @@ export const commands: CommandSpec[] = [
   policyShow,
   policySet,
   netem,
+  connect,
   topoValidate,
   topoShow,
   topoGenerate,

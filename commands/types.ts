@@ -9,7 +9,9 @@ export type Permission = 'read' | 'operate' | 'admin';
 export const PERMISSION_RANK: Record<Permission, number> = { read: 0, operate: 1, admin: 2 };
 
 /** What the REPL completes a positional with, and what the Slack bot offers in a menu. */
-export type Completion = 'router' | 'node' | 'device' | 'pod' | 'interface' | 'policy' | 'scenario' | 'command' | { values: string[] };
+export type Completion = 'router' | 'node' | 'device' | 'pod' | 'interface' | 'policy' | 'scenario' | 'command' | { values: string[] }
+  /** `leaf0:eth1,eth2`: a router, a colon, then a comma list of its interfaces. */
+  | 'router:interfaces';
 
 export type HostPathArg = 'out' | 'topology';
 
@@ -29,6 +31,12 @@ export interface Caller {
   level: Permission;
 }
 
+/** The surface's terminal, lent to a command for an interactive program (`connect`). */
+export interface Terminal {
+  /** Runs argv on the terminal (its keys, its screen) until it exits; resolves its exit code. */
+  handOver(argv: string[]): Promise<number>;
+}
+
 export interface CommandContext {
   lab: string;
   /** The model: the running lab's recorded one when it is up, else the one from --topology. */
@@ -43,6 +51,8 @@ export interface CommandContext {
   host?: string;
   /** `down --force`: whose lock it broke, one line (the command says so in its result). */
   brokeLock?: string;
+  /** Only where a person sits at a terminal (REPL, CLI on a TTY); never from Slack. */
+  terminal?: Terminal;
 }
 
 export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {

@@ -16,6 +16,7 @@ import { topoGenerateText } from './topo-generate.js';
 import { topoValidateText } from './topo-validate.js';
 import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText } from './drill.js';
 import { linkText, restartText, policyShowText, policySetText, netemText } from './drill-ops.js';
+import { connectText } from './connect.js';
 
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
@@ -49,4 +50,5 @@ export const textRenderers: Record<string, TextRenderer> = {
   'policy show': policyShowText as TextRenderer,
   'policy set': policySetText as TextRenderer,
   'netem': netemText as TextRenderer,
+  connect: connectText as TextRenderer,
 };

@@ -20,6 +20,7 @@ import type { History } from './history.js';
 import { promptLabel, quietStatus } from './status.js';
 import { mark } from './timing.js';
 import { warmUp } from './warm.js';
+import { runOnTerminal } from '../terminal.js';
 
 type Entry =
   | { id: number; kind: 'echo'; label: PromptLabel; line: string }
@@ -30,7 +31,7 @@ type Entry =
 
 type NewEntry = Entry extends infer E ? (E extends Entry ? Omit<E, 'id'> : never) : never;
 
-type Mode = { kind: 'prompt' } | { kind: 'running'; line: string; cancelling?: string } | { kind: 'watch'; line: string; outcome?: Outcome; at?: Date; runs: number };
+type Mode = { kind: 'prompt' } | { kind: 'shell' } | { kind: 'running'; line: string; cancelling?: string } | { kind: 'watch'; line: string; outcome?: Outcome; at?: Date; runs: number };
 
 export interface AppProps {
   session: Session;
@@ -70,7 +71,6 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
   const lastInterrupt = useRef(0);
   const submittedAt = useRef(0);
   const lastRunMs = useRef(0);
-  const busy = mode.kind !== 'prompt';
   // Every key goes through one queue, applied in the order typed. While a command runs (or a
   // submitted line waits for the prompt's health) keys wait there and are applied at the next
   // prompt, as a shell's typeahead is; Ctrl-C alone acts at once.
@@ -93,11 +93,12 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     return () => void stdout.off('resize', onResize);
   }, [stdout]);
 
+  const spinning = mode.kind === 'running' || mode.kind === 'watch';
   useEffect(() => {
-    if (!busy) return;
+    if (!spinning) return;
     const t = setInterval(() => setTick((n) => n + 1), 100);
     return () => clearInterval(t);
-  }, [busy]);
+  }, [spinning]);
 
   // Time from Enter to the answer on screen (for the benchmark).
   useEffect(() => {
@@ -199,7 +200,23 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
 
   // Ctrl-C never gives the prompt back before the command has really finished: what it says
   // (rolled back, stopped early, the verdict) is what happened.
-  const runLine = (line: string, ac: AbortController): Promise<Outcome> => session.run(line, { signal: ac.signal, progress });
+  const runLine = (line: string, ac: AbortController): Promise<Outcome> => session.run(line, { signal: ac.signal, progress, terminal });
+
+  // `connect`: the live area is taken off, Ink stops reading keys and leaves raw mode, the
+  // program has the terminal; afterwards Ink reads again and draws below what it printed.
+  const terminal = {
+    handOver: async (argv: string[]): Promise<number> => {
+      setMode({ kind: 'shell' });
+      await new Promise((r) => setTimeout(r, 80)); // Ink draws at most every ~33 ms: the empty frame is out
+      setRawMode(false);
+      try {
+        return await runOnTerminal(argv);
+      } finally {
+        setRawMode(true);
+        setMode({ kind: 'running', line: 'connect' });
+      }
+    },
+  };
 
   const showOutcome = (o: Outcome) => {
     if (o.command === 'peers' && o.result) states.current = statesFromPeers(o.result as PeersResult);
