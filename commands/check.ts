@@ -21,7 +21,7 @@ export default defineCommand({
     wait: z.coerce.number().min(0).max(120).default(3).describe('seconds to retry failing paths, to tell loss from a dead path'),
   }),
   permission: 'read',
-  flagCompletions: { from: 'pod', to: 'pod' },
+  flagCompletions: { from: 'pod', to: 'pod', capture: 'router:interfaces' },
   long: true,
   cancel: 'partial',
   async handler(args, ctx): Promise<CheckResult> {

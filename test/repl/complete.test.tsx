@@ -124,3 +124,24 @@ describe('splitKeys', () => {
     expect(splitKeys('x\r\ny\t')).toEqual([{ text: 'x' }, { text: '', name: 'return' }, { text: 'y' }, { text: '', name: 'tab' }]);
   });
 });
+
+describe('completion of names the lab knows', () => {
+  it('scenarios after drill start, policies after policy set/show, routers after connect', () => {
+    expect(c('drill start sp')).toEqual(['spine-down']);
+    expect(c('drill start ')).toEqual(expect.arrayContaining(['spine-down', 'link-flap', 'agent-crash']));
+    const policy = topo.cilium.bgpPeeringPolicies[0]!.name;
+    expect(c(`policy set ${policy.slice(0, 3)}`)).toContain(policy);
+    expect(c(`policy show ${policy.slice(0, 3)}`)).toContain(policy);
+    expect(c('connect le')).toEqual(['leaf0', 'leaf1']);
+  });
+  it('check --capture: router then colon, then a comma list of its interfaces', () => {
+    const r = complete('check --capture le', commands, topo);
+    expect(r.candidates).toEqual(['leaf0:', 'leaf1:']);
+    const i = complete('check --capture leaf0:e', commands, topo);
+    expect(i.start).toBe('check --capture leaf0:'.length);
+    expect(i.candidates.map((x) => x.trim())).toEqual(['eth1', 'eth2', 'eth3']);
+    const more = complete('check --capture leaf0:eth1,eth', commands, topo);
+    expect(more.start).toBe('check --capture leaf0:eth1,'.length);
+    expect(more.candidates.map((x) => x.trim())).toEqual(['eth1', 'eth2', 'eth3']);
+  });
+});
