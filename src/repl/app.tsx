@@ -48,6 +48,7 @@ const CTRL_C_SAYS = {
   partial: 'Ctrl-C stops early and shows what was done',
   finish: 'runs to its end: Ctrl-C cannot stop it',
 } as const;
+const REFRESH_WAIT_MS = 1000;
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export function App({ session, specs, history, up, onExit }: AppProps) {
@@ -168,8 +169,10 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     if (a.kind === 'interrupt') return onInterrupt(a.empty);
     if (a.kind === 'eof') return quit();
     accepting.current = false;
-    // The echo waits for the prompt's health of the line before (each line under its own prompt).
-    void refreshing.current.then(() => execute(a.line)).finally(accept);
+    // The echo waits for the prompt's health of the line before (each line under its own
+    // prompt), but not long: on a loaded host `status` can take seconds.
+    const settled = Promise.race([refreshing.current, new Promise((r) => setTimeout(r, REFRESH_WAIT_MS))]);
+    void settled.then(() => execute(a.line)).finally(accept);
   };
 
   const onKeys = (keys: Key[]) => {
