@@ -80,6 +80,8 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
   const pending = useRef<Key[]>([]);
   const accepting = useRef(!up);
   const refreshing = useRef<Promise<void>>(Promise.resolve());
+  /** The last command changed the lab: the next line's prompt waits for the new health. */
+  const changedLab = useRef(true);
   const labelRef = useRef(label);
   labelRef.current = label;
   const widthRef = useRef(width);
@@ -170,8 +172,9 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
     if (a.kind === 'eof') return quit();
     accepting.current = false;
     // The echo waits for the prompt's health of the line before (each line under its own
-    // prompt), but not long: on a loaded host `status` can take seconds.
-    const settled = Promise.race([refreshing.current, new Promise((r) => setTimeout(r, REFRESH_WAIT_MS))]);
+    // prompt): fully after a command that changed the lab (`up`), at most 1 s after a read
+    // (it changed nothing; on a loaded host `status` can take seconds).
+    const settled = changedLab.current ? refreshing.current : Promise.race([refreshing.current, new Promise((r) => setTimeout(r, REFRESH_WAIT_MS))]);
     void settled.then(() => execute(a.line)).finally(accept);
   };
 
@@ -252,6 +255,7 @@ export function App({ session, specs, history, up, onExit }: AppProps) {
       // The run reports the parse error.
     }
     cancel.current = { name: spec?.name ?? line, policy: spec?.cancel, pressed: false };
+    changedLab.current = Boolean(spec?.mutating);
     running.current = {};
     setSteps({});
     setMode({ kind: 'running', line });
