@@ -108,7 +108,7 @@ describe('REPL input in tmux', () => {
       const text = lines.join('\n');
       expect(text).toContain('connect         An interactive vtysh');
       expect(text).toMatch(/NodePort: testing the service through every node/);
-      expect(text).toMatch(/^ +cilium-bgp-worker\d?/m); // the NodePort row went on, it was not cut
+      expect(text).toMatch(/^ +✓ cilium-bgp-worker\d? /m); // the NodePort row went on, it was not cut
       expect(lines.filter((l) => [...l].length > 80)).toEqual([]);
       expect(lines.filter((l) => /…$/.test(l.trimEnd()))).toEqual([]);
     } finally {
