@@ -20,6 +20,7 @@ export default defineCommand({
   }),
   permission: 'read',
   long: true,
+  cancel: 'partial',
   async handler(args, ctx): Promise<CaptureResult> {
     const r = resolveDevice(ctx.topology, args.router, ['router']);
     const ifaces = resolveInterfaces(ctx.topology, r.name, args.interfaces);

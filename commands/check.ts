@@ -23,11 +23,16 @@ export default defineCommand({
     requests: z.coerce.number().int().min(1).max(64).default(8).describe('with --service: HTTP requests to make'),
   }),
   permission: 'read',
-  flagCompletions: { from: 'pod', to: 'pod' },
+  flagCompletions: { from: 'pod', to: 'pod', capture: 'router:interfaces' },
   long: true,
+  cancel: 'partial',
   async handler(args, ctx): Promise<CheckResult> {
     const started = performance.now();
     if (args.service || (args.from && args.from === ctx.topology.client?.name)) return (await import('../lab/services/check-command.js')).checkServiceCommand(args, ctx, started);
+    const unlessStopped = (err: unknown): undefined => {
+      if (!ctx.signal.aborted) throw err;
+      return undefined;
+    };
     const driver = await ctx.driver();
     const rec = await driver.record();
     const podsPerNode = rec?.podsPerNode;
@@ -83,24 +88,28 @@ export default defineCommand({
         groups.set(`${p.from.name} ${f.src}`, g);
       }
       await Promise.all([...groups.values()].map(async (g) => {
-        const r = await fpingFrom(driver, g.pod, g.src, g.dsts, { count: args.count, size: args.size, tos, signal: ctx.signal });
-        for (const [dst, v] of r) got.set(key(g.pod, g.src, dst), v);
+        const r = await fpingFrom(driver, g.pod, g.src, g.dsts, { count: args.count, size: args.size, tos, signal: ctx.signal }).catch(unlessStopped);
+        // An fping Ctrl-C killed printed nothing: that is not a measurement of loss.
+        if (ctx.signal.aborted) return;
+        for (const [dst, v] of r ?? []) got.set(key(g.pod, g.src, dst), v);
       }));
     } else {
       await Promise.all(plans.flatMap((p) => p.flows.map(async (f) => {
-        const r = await ping(driver, p.from, p.to, { size: args.size, count: args.count, signal: ctx.signal });
-        got.set(key(p.from.name, f.src, f.dst), { sent: r.sent ?? args.count, received: r.received ?? 0, rttMs: r.rttMs });
+        const r = await ping(driver, p.from, p.to, { size: args.size, count: args.count, signal: ctx.signal }).catch(unlessStopped);
+        if (r && !ctx.signal.aborted) got.set(key(p.from.name, f.src, f.dst), { sent: r.sent ?? args.count, received: r.received ?? 0, rttMs: r.rttMs });
       })));
     }
     const after = embedded ? await paths.readPathCounters(driver, topo) : new Map<string, number>();
-    const extras = await Promise.all([
+    const extras = (await Promise.all([
       ...(args.http ? pairs.map(([a, b]) => httpGet(driver, a, b, 'http', ctx.signal)) : []),
       ...(args.nodeport && from[0] ? topo.cluster.nodes.map((n) => httpGet(driver, from[0]!, { name: n.name, ip: n.ip, port: topo.demo.service.nodePort }, 'nodeport', ctx.signal)) : []),
-    ]);
-    ctx.signal.throwIfAborted();
+    ].map((p) => p.then((x) => (ctx.signal.aborted ? undefined : x), unlessStopped)))).filter((x) => x !== undefined);
+    // Ctrl-C (cancel policy 'partial'): the pairs measured so far are the result, marked cancelled.
+    const stopped = ctx.signal.aborted;
+    const measured = stopped ? plans.filter((p) => p.flows.every((f) => got.has(key(p.from.name, f.src, f.dst)))) : plans;
 
     const lossPct = (sent: number, received: number) => (sent ? (100 * (sent - received)) / sent : 0);
-    const results: PingResult[] = plans.map((p) => {
+    const results: PingResult[] = measured.map((p) => {
       const probes: PathProbe[] = p.flows.map((f) => {
         const g = got.get(key(p.from.name, f.src, f.dst)) ?? { sent: args.count, received: 0 };
         return { src: f.src, dst: f.dst, via: f.fwd && paths.memberLabel(f.fwd), back: f.rev && paths.memberLabel(f.rev), sent: g.sent, received: g.received };
@@ -121,7 +130,7 @@ export default defineCommand({
     const lossy = results.flatMap((r, i) => {
       if (r.ok && r.received === r.sent) return [];
       if (r.kind !== 'ping') return [{ i, attempt: 1, answered: false, retry: () => (r.kind === 'http' ? httpGet(driver, pods.find((p) => p.name === r.from)!, { name: r.to, ip: r.toIp }, 'http', ctx.signal) : httpGet(driver, from[0]!, { name: r.to, ip: r.toIp, port: topo.demo.service.nodePort }, 'nodeport', ctx.signal)) }];
-      const p = plans[i]!;
+      const p = measured[i]!;
       return (r.paths ?? [{ src: p.from.ip, dst: p.to.ip, sent: r.sent!, received: r.received! }])
         .filter((f) => f.received < f.sent)
         // The pods' own flow is retried without -I: bound to an address, ping does not print the kernel's send error.
@@ -141,7 +150,6 @@ export default defineCommand({
       if (Date.now() >= deadline || open.every((l) => localErrors.has(l.i))) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    ctx.signal.throwIfAborted();
     const byPair = new Map<number, typeof lossy>();
     for (const l of lossy) byPair.set(l.i, [...(byPair.get(l.i) ?? []), l]);
     for (const [i, ls] of byPair) {
@@ -151,16 +159,16 @@ export default defineCommand({
       if (localErrors.has(i)) r.localError = localErrors.get(i);
     }
 
-    const coverage = embedded ? verifyCoverage(plans, results, before, after, paths.memberLabel) : undefined;
+    const coverage = embedded && !ctx.signal.aborted ? verifyCoverage(plans, results, before, after, paths.memberLabel) : undefined;
     if (coverage && plans.some((p) => p.uncovered.some((u) => u !== 'crossed'))) coverage.notes.push(...(await kernelGaps(driver, plans)));
     const failed = results.filter((r) => !r.ok);
-    if (failed.length) {
+    if (failed.length && !ctx.signal.aborted) {
       const { explainFailures } = await import('../lab/inspect/explain.js');
       await explainFailures(driver, topo, plans, results, { size: args.size, signal: ctx.signal });
     }
     const sent = results.reduce((n, r) => n + (r.sent ?? 1), 0);
     const received = results.reduce((n, r) => n + (r.received ?? (r.ok ? 1 : 0)), 0);
-    const ok = failed.length === 0 && (coverage?.verified ?? true) && !coverage?.notes.some((n) => n.startsWith('uncovered'));
+    const ok = !ctx.signal.aborted && failed.length === 0 && (coverage?.verified ?? true) && !coverage?.notes.some((n) => n.startsWith('uncovered'));
     ctx.progress({ type: 'step', id: 'probe', label, state: ok ? 'ok' : 'fail', elapsedMs: performance.now() - started });
     return {
       ok,
@@ -176,6 +184,7 @@ export default defineCommand({
       count: args.count,
       coverage,
       capture: capture ? await capture.stop() : undefined,
+      cancelled: ctx.signal.aborted || undefined,
     };
   },
 });

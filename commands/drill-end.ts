@@ -11,6 +11,7 @@ export default defineCommand({
   permission: 'operate',
   mutating: true,
   long: true,
+  cancel: 'finish',
   async handler(args, ctx): Promise<DrillEndResult> {
     const { endDrill } = await import('../lab/drills/run.js');
     return endDrill(await ctx.driver(), ctx.lab, { abort: args.abort });

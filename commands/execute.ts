@@ -1,7 +1,7 @@
 // The one path every surface takes: parse a line, check permission, take the lab lock
 // for mutating commands, run the handler, audit the outcome. Surfaces only render.
 import { setMaxListeners } from 'node:events';
-import type { CommandContext, Caller, CommandSpec, WatchTick } from './types.js';
+import type { CommandContext, Caller, CommandSpec, Terminal, WatchTick } from './types.js';
 import { PERMISSION_RANK } from './types.js';
 import { parseWords, tokenize, type ParsedCall } from './grammar.js';
 import { commands, findCommand } from './registry.js';
@@ -62,6 +62,8 @@ export interface RunOptions {
   caller?: Caller;
   /** `watch`: called with each repetition's result (the surface shows it). */
   onTick?: (tick: WatchTick) => void;
+  /** A terminal the command may take over (REPL, CLI on a TTY): `connect`. */
+  terminal?: Terminal;
 }
 
 export const DEFAULT_LAB = 'cilium-bgp';
@@ -162,7 +164,8 @@ export class Session {
         call = parseWords(['help', call.spec.name], commands);
       }
       result = await this.invoke(call, { ...opts, caller }, audit);
-      if (isFailedVerdict(result)) outcome = 'failed';
+      // A verdict cut short by Ctrl-C (a partial `check`) is audited as cancelled, not failed.
+      if (isFailedVerdict(result)) outcome = opts.signal?.aborted ? 'cancelled' : 'failed';
     } catch (err) {
       error = describeError(err);
       outcome =
@@ -174,7 +177,7 @@ export class Session {
       if (outcome === 'cancelled') error = { ...error, message: 'cancelled' };
     }
     const durationMs = performance.now() - started;
-    const exitCode: 0 | 1 | 2 = error ? error.exitCode : outcome === 'failed' ? 1 : 0;
+    const exitCode: 0 | 1 | 2 = error ? error.exitCode : outcome === 'failed' || outcome === 'cancelled' ? 1 : 0;
     let auditError: string | undefined;
     if (call?.spec.name !== 'help' || error) {
       try {
@@ -266,6 +269,7 @@ export class Session {
       host: this.options.host,
       brokeLock,
       tick: opts.onTick,
+      terminal: opts.terminal,
       driver: (preferred) => session.driver(preferred),
     };
   }

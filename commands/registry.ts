@@ -40,6 +40,7 @@ import serviceSet from './service-set.js';
 import serviceLabel from './service-label.js';
 import workloadScale from './workload-scale.js';
 import watch from './watch.js';
+import connect from './connect.js';
 
 export const commands: CommandSpec[] = [
   help,
@@ -76,6 +77,7 @@ export const commands: CommandSpec[] = [
   serviceLabel,
   workloadScale,
   watch,
+  connect,
   topoValidate,
   topoShow,
   topoGenerate,

@@ -208,6 +208,8 @@ export interface CheckResult {
   capture?: CaptureResult;
   /** check --from client --service: each request's backend and spine. */
   service?: import('../lab/services/client-check.js').ServiceCheckReport;
+  /** Stopped early (Ctrl-C): `results` holds the pairs measured before it, `ok` is false. */
+  cancelled?: boolean;
 }
 
 export interface TraceHop {

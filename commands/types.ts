@@ -9,7 +9,9 @@ export type Permission = 'read' | 'operate' | 'admin';
 export const PERMISSION_RANK: Record<Permission, number> = { read: 0, operate: 1, admin: 2 };
 
 /** What the REPL completes a positional with, and what the Slack bot offers in a menu. */
-export type Completion = 'router' | 'node' | 'device' | 'pod' | 'interface' | 'policy' | 'scenario' | 'command' | { values: string[] };
+export type Completion = 'router' | 'node' | 'device' | 'pod' | 'interface' | 'policy' | 'scenario' | 'command' | { values: string[] }
+  /** `leaf0:eth1,eth2`: a router, a colon, then a comma list of its interfaces. */
+  | 'router:interfaces';
 
 export type HostPathArg = 'out' | 'topology';
 
@@ -31,6 +33,12 @@ export interface Caller {
   level: Permission;
 }
 
+/** The surface's terminal, lent to a command for an interactive program (`connect`). */
+export interface Terminal {
+  /** Runs argv on the terminal (its keys, its screen) until it exits; resolves its exit code. */
+  handOver(argv: string[]): Promise<number>;
+}
+
 export interface CommandContext {
   lab: string;
   /** The model: the running lab's recorded one when it is up, else the one from --topology. */
@@ -45,6 +53,8 @@ export interface CommandContext {
   host?: string;
   /** `down --force`: whose lock it broke, one line (the command says so in its result). */
   brokeLock?: string;
+  /** Only where a person sits at a terminal (REPL, CLI on a TTY); never from Slack. */
+  terminal?: Terminal;
   /** `watch`: each repetition's result, for the surface to show as it comes (absent: not shown). */
   tick?: (tick: WatchTick) => void;
 }
@@ -93,6 +103,13 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject, R = unknown> {
    * Checked by the core (surface-paths.ts) before the handler runs.
    */
   hostPaths?: Record<string, HostPathArg>;
+  /**
+   * What Ctrl-C does to it, so a surface can say so truthfully. 'rollback': cancelled and what
+   * it made is undone (`up`); 'finish': it cannot be stopped halfway and runs to its result
+   * (`drill end` restoring the fabric); 'partial': it stops early and returns what it did
+   * (`check`, `capture`). Unset: cancelled, nothing to undo.
+   */
+  cancel?: 'rollback' | 'finish' | 'partial';
   /** Flags that take completion hints (e.g. --from pod). */
   flagCompletions?: Record<string, Completion>;
   handler(args: z.infer<S>, ctx: CommandContext): Promise<R>;

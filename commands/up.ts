@@ -22,6 +22,7 @@ export default defineCommand({
   permission: 'operate',
   mutating: true,
   long: true,
+  cancel: 'rollback',
   async handler(args, ctx): Promise<UpResult> {
     const started = performance.now();
     const driver = await ctx.driver(args.driver);

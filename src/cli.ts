@@ -7,6 +7,7 @@ import { loadEnvFile } from '../lab/env-file.js';
 import { UsageError, describeError } from '../lab/errors.js';
 import { outputWidth, renderText, renderErrorText } from './render/text.js';
 import { progressPrinter } from './render/progress.js';
+import { runOnTerminal, terminalLent } from './terminal.js';
 
 export interface GlobalOptions extends LabTarget {
   json: boolean;
@@ -79,6 +80,8 @@ export function cancelOnSignals(cancel: () => void, say: (line: string) => void 
   let received = 0;
   const handlers = Object.entries(SIGNALS).map(([name, no]) => {
     const h = () => {
+      // The terminal is lent to an interactive program (`connect`): its Ctrl-C is its own.
+      if (terminalLent()) return;
       if (++received > 1) process.exit(128 + no);
       say(`\ncancelling (${name})… (again to force)\n`);
       cancel();
@@ -140,7 +143,9 @@ async function mainInner(argv: string[]): Promise<void> {
   const stopListening = cancelOnSignals(() => session.cancelAll());
   // `watch`: each tick on stdout as it comes (not with --json: only the result goes there).
   const onTick = global.json ? undefined : (await import('./render/watch-ticks.js')).watchPrinter(process.stdout, { color: global.color ?? Boolean(process.stdout.isTTY), width: outputWidth(process.stdout) });
-  const outcome = await session.run(rest, { progress: progressPrinter(process.stderr), onTick });
+  // A person at a terminal: `connect` may lend it to vtysh.
+  const terminal = process.stdin.isTTY && process.stdout.isTTY ? { handOver: runOnTerminal } : undefined;
+  const outcome = await session.run(rest, { progress: progressPrinter(process.stderr), onTick, terminal });
   stopListening();
   await session.close().catch(() => {});
   if (outcome.auditError) process.stderr.write(`warning: ${outcome.auditError}\n`);

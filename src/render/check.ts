@@ -31,9 +31,25 @@ export function checkMatrix(r: CheckResult, kind: PingResult['kind'], marks: boo
   return lines;
 }
 
+/**
+ * A matrix row wider than the terminal continues on indented lines, a cell (mark and name)
+ * never split: every column stays visible at 80 columns, none is cut.
+ */
+function wrapCells(line: Line, width: number): Line[] {
+  const len = (l: Line) => l.reduce((n, s) => n + s.text.length, 0);
+  if (len(line) < width || line.length < 4) return [line];
+  const out: Line[] = [line.slice(0, 2)];
+  for (let i = 2; i + 1 < line.length; i += 2) {
+    const cell = line.slice(i, i + 2);
+    if (len(out.at(-1)!) + len(cell) >= width && out.at(-1)!.length > 1) out.push([seg('   ')]);
+    out.at(-1)!.push(...cell);
+  }
+  return out;
+}
+
 export function checkLines(r: CheckResult, marks = false, width = Infinity): Line[] {
   const kinds = (['ping', 'http', 'nodeport'] as const).filter((k) => r.results.some((x) => x.kind === k));
-  const lines: Line[] = kinds.flatMap((k) => checkMatrix(r, k, marks));
+  const lines: Line[] = kinds.flatMap((k) => checkMatrix(r, k, marks)).flatMap((l) => wrapCells(l, width));
   // Probe packets of the first round, as Mininet's pingall counts them (older results: pairs).
   const total = r.sent ?? r.passed + r.failed;
   const got = r.received ?? r.passed;
@@ -43,10 +59,14 @@ export function checkLines(r: CheckResult, marks = false, width = Infinity): Lin
     seg(`${dropped}% dropped (${got}/${total} received)`, { color: total > got || r.failed ? 'red' : 'green', bold: true }),
     seg(` in ${ms(r.durationMs)}`, { dim: true }),
   ]);
+  if (r.cancelled) {
+    const pairs = new Set(r.results.map((x) => `${x.from} ${x.to}`)).size;
+    lines.push([seg(`⚠ stopped early (Ctrl-C): ${pairs ? `${pairs} pair${pairs === 1 ? '' : 's'} measured above; the others were not probed` : 'no pair had finished its probes; nothing was measured'}, no verdict`, { color: 'yellow' })]);
+  }
   const c = r.coverage;
   if (c && c.members) {
     const proof = c.verified ? 'the leaves\' counters agree' : c.verified === false ? 'NOT verified by the leaves\' counters' : 'not verified';
-    lines.push([seg(`paths: ${c.covered} of ${c.members} ECMP members probed (${r.count ?? 1} pings each way), ${proof}`, { color: c.verified === false || c.covered < c.members ? 'yellow' : undefined, dim: c.verified === true && c.covered === c.members })]);
+    lines.push(...wrapLine([seg(`paths: ${c.covered} of ${c.members} ECMP members probed (${r.count ?? 1} pings each way), ${proof}`, { color: c.verified === false || c.covered < c.members ? 'yellow' : undefined, dim: c.verified === true && c.covered === c.members })], width, 4));
   }
   for (const n of c?.notes ?? []) lines.push(...wrapLine([seg('⚠ ', { color: 'yellow' }), seg(n)], width, 4));
   if (r.tolerateLossPct) lines.push([seg(`(pairs may lose up to ${r.tolerateLossPct}% and pass: --tolerate-loss)`, { dim: true })]);
@@ -68,7 +88,7 @@ export function checkLines(r: CheckResult, marks = false, width = Infinity): Lin
       seg(/^(replies )?via /.test(f.diagnosis ?? '') ? ` ${f.diagnosis}` : `: ${f.diagnosis ?? 'no answer'}`),
     ], width, 4));
   }
-  if (r.capture) lines.push([], ...captureLines(r.capture));
+  if (r.capture) lines.push([], ...captureLines(r.capture, width));
   if (r.service) lines.push(...serviceCheckLines(r.service));
   return lines;
 }

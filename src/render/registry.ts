@@ -22,6 +22,7 @@ import { graphText } from './graph.js';
 import { servicesText, explainText, serviceEditText } from './services.js';
 
 import { watchText } from './watch.js';
+import { connectText } from './connect.js';
 
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
@@ -65,4 +66,5 @@ export const textRenderers: Record<string, TextRenderer> = {
   'service set': serviceEditText as TextRenderer,
   'service label': serviceEditText as TextRenderer,
   'workload scale': serviceEditText as TextRenderer,
+  connect: connectText as TextRenderer,
 };

@@ -1,7 +1,7 @@
 // `status`, `up`, `down`: lab health at a glance, and the summaries of bringing it up/down.
 import { displayArgv } from '../../lab/argv.js';
 import type { DownResult, StatusResult, UpResult } from '../../commands/results.js';
-import { linesToText, ms, seg, table, type Color, type Line } from './lines.js';
+import { linesToText, ms, seg, table, wrapLine, type Color, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
 
 const STATE_COLOR: Record<StatusResult['state'], Color> = { up: 'green', degraded: 'yellow', down: 'red' };
@@ -68,17 +68,17 @@ export function upLines(r: UpResult): Line[] {
   return lines;
 }
 
-export function downLines(r: DownResult): Line[] {
+export function downLines(r: DownResult, width = Infinity): Line[] {
   const broke: Line[] = r.brokeLock ? [[seg('! ', { color: 'yellow' }), seg(`broke the lock held by ${r.brokeLock}`)]] : [];
   if (!r.labs.length) return [...broke, [seg('no lab to remove', { dim: true })]];
   return [
     ...broke,
     [seg('✓ ', { color: 'green' }), seg(`removed lab${r.labs.length > 1 ? 's' : ''} ${r.labs.join(', ')}`, { bold: true }), seg(` in ${ms(r.durationMs)}`, { dim: true })],
-    ...(r.removed.length ? [[seg(`  ${r.removed.join(', ')}`, { dim: true })]] : []),
+    ...(r.removed.length ? wrapLine([seg(`  ${r.removed.join(', ')}`, { dim: true })], width, 2) : []),
   ];
 }
 
 export const statusText = (r: StatusResult, o: TextOptions) => linesToText(statusLines(r), o);
 // A plan is read to be checked and copied: its commands are never cut to the terminal width.
 export const upText = (r: UpResult, o: TextOptions) => linesToText(upLines(r), r.dryRun ? { ...o, width: Infinity } : o);
-export const downText = (r: DownResult, o: TextOptions) => linesToText(downLines(r), o);
+export const downText = (r: DownResult, o: TextOptions) => linesToText(downLines(r, o.width), o);

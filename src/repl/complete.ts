@@ -5,6 +5,7 @@ import type { CommandSpec, Completion } from '../../commands/types.js';
 import { camel, enumValues, flagNames, kebab, kindOf, matchCommand } from '../../commands/grammar.js';
 import type { Topology } from '../../lab/topology/schema.js';
 import { nodeNames, podNames, routerNames } from '../../lab/topology/model.js';
+import { SCENARIO_IDS } from '../../lab/drills/index.js';
 
 export interface Completed {
   /** Index in the text where the word being completed starts. */
@@ -22,6 +23,7 @@ export function shortNodeNames(topo: Topology): string[] {
 export function valuesFor(c: Completion, topo: Topology | undefined, specs: CommandSpec[], words: string[]): string[] {
   if (typeof c === 'object') return c.values;
   if (c === 'command') return [...new Set(specs.map((s) => s.name.split(' ')[0]!))];
+  if (c === 'scenario') return SCENARIO_IDS;
   if (!topo) return [];
   switch (c) {
     case 'router': return routerNames(topo);
@@ -70,6 +72,7 @@ export function complete(text: string, specs: CommandSpec[], topo?: Topology): C
     const name = camel(prev.slice(2));
     if (shape[name] && kindOf(shape[name]) !== 'boolean') {
       const hint = spec.flagCompletions?.[name];
+      if (hint === 'router:interfaces') return routerInterfaces(current, start, topo);
       const values = hint ? valuesFor(hint, topo, [spec], words) : enumValues(shape[name]) ?? [];
       return pick(values);
     }
@@ -96,6 +99,21 @@ export function complete(text: string, specs: CommandSpec[], topo?: Topology): C
     return pick(values, ' ', start + comma, current.slice(comma));
   }
   return pick(values);
+}
+
+/** `leaf0:eth1,e`: routers (with their colon) first, then that router's interfaces after the colon or the last comma. */
+function routerInterfaces(current: string, start: number, topo: Topology | undefined): Completed {
+  const colon = current.indexOf(':');
+  const finish = (values: string[], suffix: string, from: number, typed: string): Completed => ({
+    start: from,
+    candidates: [...new Set(values)].filter((v) => v.startsWith(typed)).sort().map((v) => v + suffix),
+  });
+  if (!topo) return { start, candidates: [] };
+  // No space after `leaf0:`: the interfaces come next.
+  if (colon < 0) return finish(routerNames(topo), ':', start, current);
+  const router = topo.routers.find((r) => r.name === current.slice(0, colon));
+  const at = Math.max(colon + 1, current.lastIndexOf(',') + 1);
+  return finish(router ? router.interfaces.map((i) => i.name) : [], ' ', start + at, current.slice(at));
 }
 
 export function commonPrefix(values: string[]): string {

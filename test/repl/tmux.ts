@@ -4,13 +4,13 @@ import { BIN } from '../helpers/lab.js';
 
 export const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 
-/** Starts `bgp-lab <args>` in a detached 160x50 tmux session; env via -e (the server may be older). */
-export function startTmux(name: string, args: string[], env: Record<string, string> = {}): void {
+/** Starts `bgp-lab <args>` in a detached tmux session (160x50 unless told); env via -e (the server may be older). */
+export function startTmux(name: string, args: string[], env: Record<string, string> = {}, size = { columns: 160, rows: 50 }): void {
   const e = Object.entries({ BGP_LAB_STATE_DIR: process.env.BGP_LAB_STATE_DIR ?? '', ...env })
     .filter(([, v]) => v)
     .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   // `sleep` keeps the pane after the REPL exits so its last words can be read.
-  tmux('new-session', '-d', '-x', '160', '-y', '50', '-s', name, ...e, `${[BIN, ...args].map((a) => `'${a}'`).join(' ')}; sleep 600`);
+  tmux('new-session', '-d', '-x', String(size.columns), '-y', String(size.rows), '-s', name, ...e, `${[BIN, ...args].map((a) => `'${a}'`).join(' ')}; sleep 600`);
 }
 
 export function screen(name: string): string {
