@@ -9,6 +9,7 @@ import type { types as slackTypes } from '@slack/bolt';
 import { FrontDoorReceiver } from './receiver.js';
 import { SocketFrontDoorReceiver } from './receiver-socket.js';
 import { SeenIds } from './dedupe.js';
+import { DisplayNames } from './users.js';
 import { markInterrupted } from './live-record.js';
 import { Session } from '../commands/execute.js';
 import { channelAllowed, type BotConfig } from './config.js';
@@ -67,6 +68,7 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
     throttleMs: opts.throttleMs ?? 1000,
     signal: controller.signal,
     log,
+    names: new DisplayNames(client, log),
   };
   // Work waits for a slot here, never the ack (bot/scheduler.ts).
   const scheduler = new Scheduler();

@@ -22,6 +22,8 @@ export interface BotContext {
   throttleMs: number;
   /** Cancelled when the bot stops. */
   signal: AbortSignal;
+  /** Slack display names (users.info, cached): what people read instead of IDs. */
+  names?: import('./users.js').DisplayNames;
 }
 
 export interface Origin {
@@ -82,7 +84,8 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
   }
 
   const long = Boolean(spec && (spec.long || spec.mutating) && !quiet);
-  const caller: Caller = { surface: 'slack', user: origin.user, channel: origin.channel, level: levelOf(bot.config, origin.user) };
+  const name = await bot.names?.of(origin.user);
+  const caller: Caller = { surface: 'slack', user: origin.user, name, channel: origin.channel, level: levelOf(bot.config, origin.user) };
   // A running drill's replies go into the thread its page started (lab/drills/thread.ts).
   if (spec?.name.startsWith('drill ') && !origin.threadTs) {
     const { drillThreadFor } = await import('../lab/drills/thread.js');
@@ -110,12 +113,12 @@ async function runAndAnswer(
     // A failed long command replaces its progress message, so the channel keeps seeing what
     // failed and who ran it; any other error (refusals, a read on a lab that is down) goes to
     // the caller alone rather than to everyone in the channel.
-    if (live?.ts) await out.update(live.ts, signed(renderError(outcome.error, outcome.status, line), origin.user, line));
+    if (live?.ts) await out.update(live.ts, signed(renderError(outcome.error, outcome.status, line), origin.user, line, bot.names?.known(origin.user)));
     else await out.ephemeral(renderError(outcome.error, outcome.status));
     return outcome;
   }
   const rendered = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot) });
-  const msg = quiet ? rendered : signed(rendered, origin.user, line);
+  const msg = quiet ? rendered : signed(rendered, origin.user, line, bot.names?.known(origin.user));
   const isDrillStart = outcome.command === 'drill start' && !quiet;
   const { rememberDrillThread } = isDrillStart ? await import('../lab/drills/thread.js') : { rememberDrillThread: undefined };
   // The page's message becomes the drill's thread before anyone can see the page and answer it.
@@ -138,9 +141,9 @@ function tryAppendAudit(bot: BotContext, entry: Parameters<typeof appendAudit>[0
 }
 
 /** Who ran what, under an answer the channel sees: in a shared lab everyone can tell. */
-function signed(msg: SlackMessage, user: string, line: string): SlackMessage {
+function signed(msg: SlackMessage, user: string, line: string, name?: string): SlackMessage {
   if (msg.blocks.length >= MAX_BLOCKS) return msg;
-  return { ...msg, blocks: [...msg.blocks, context(`${who(user)} · \`/bgp-lab ${esc(line)}\``)] };
+  return { ...msg, blocks: [...msg.blocks, context(`${name ? esc(name) : who(user)} · \`/bgp-lab ${esc(line)}\``)] };
 }
 
 function firstLeaf(bot: BotContext): string | undefined {

@@ -24,6 +24,9 @@ import drillHint from './drill-hint.js';
 import drillCheck from './drill-check.js';
 import drillEnd from './drill-end.js';
 import drillScores from './drill-scores.js';
+import drillRole from './drill-role.js';
+import drillNote from './drill-note.js';
+import drillReport from './drill-report.js';
 import link from './link.js';
 import agentRestart from './agent-restart.js';
 import routerRestart from './router-restart.js';
@@ -50,6 +53,9 @@ export const commands: CommandSpec[] = [
   drillCheck,
   drillEnd,
   drillScores,
+  drillRole,
+  drillNote,
+  drillReport,
   link,
   agentRestart,
   routerRestart,

@@ -14,6 +14,7 @@ import {
   renderDrillCheck, renderDrillEnd, renderDrillHint, renderDrillList, renderDrillScores, renderDrillStart, renderDrillStatus,
   renderLink, renderNetem, renderPolicySet, renderPolicyShow, renderRestart,
 } from './drill.js';
+import { renderDrillNote, renderDrillReport, renderDrillRole } from './gameday.js';
 
 type Renderer = (result: never) => SlackMessage;
 
@@ -40,6 +41,9 @@ export const slackRenderers: Record<string, Renderer> = {
   'drill check': renderDrillCheck,
   'drill end': renderDrillEnd,
   'drill scores': renderDrillScores,
+  'drill role': renderDrillRole,
+  'drill note': renderDrillNote,
+  'drill report': renderDrillReport,
   link: renderLink,
   'agent restart': renderRestart,
   'router restart': renderRestart,

@@ -16,6 +16,7 @@ import { topoGenerateText } from './topo-generate.js';
 import { topoValidateText } from './topo-validate.js';
 import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText } from './drill.js';
 import { linkText, restartText, policyShowText, policySetText, netemText } from './drill-ops.js';
+import { drillNoteText, drillReportText, drillRoleText } from './gameday.js';
 
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
@@ -43,6 +44,9 @@ export const textRenderers: Record<string, TextRenderer> = {
   'drill check': drillCheckText as TextRenderer,
   'drill end': drillEndText as TextRenderer,
   'drill scores': drillScoresText as TextRenderer,
+  'drill role': drillRoleText as TextRenderer,
+  'drill note': drillNoteText as TextRenderer,
+  'drill report': drillReportText as TextRenderer,
   'link': linkText as TextRenderer,
   'agent restart': restartText as TextRenderer,
   'router restart': restartText as TextRenderer,
