@@ -61,7 +61,8 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
   const line = words ? words.join(' ') : text;
   const spec = words ? matchCommand(words, commands)?.spec : undefined;
   // A command that changes the lab (up, down, a drill's fault) is never hidden from the channel.
-  const quiet = quietAsked && !spec?.mutating;
+  // A drill schedule is answered to its author only: the channel must not learn what or when.
+  const quiet = (quietAsked && !spec?.mutating) || spec?.name === 'drill schedule';
   const out = new Replies(bot, origin, quiet);
 
   if (!channelAllowed(bot.config, origin.channel)) {
@@ -120,6 +121,8 @@ async function runAndAnswer(
   const rendered = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot) });
   const msg = quiet ? rendered : signed(rendered, origin.user, line, bot.names?.known(origin.user));
   const isDrillStart = outcome.command === 'drill start' && !quiet;
+  // The paged are participants by name from the start (users.info), not by ID.
+  if (isDrillStart && bot.names) await namePaged(bot.session.lab, bot.names).catch((err: Error) => bot.log(`slack: naming the paged: ${err.message}`));
   const { rememberDrillThread } = isDrillStart ? await import('../lab/drills/thread.js') : { rememberDrillThread: undefined };
   // The page's message becomes the drill's thread before anyone can see the page and answer it.
   if (live?.ts) await rememberDrillThread?.(bot.session.lab, origin.channel, origin.threadTs ?? live.ts);
@@ -130,6 +133,18 @@ async function runAndAnswer(
   if (msg.attachment) await out.attach(ts, msg.attachment);
   if (!live?.ts) await rememberDrillThread?.(bot.session.lab, origin.channel, origin.threadTs ?? ts);
   return outcome;
+}
+
+/** Participants still known by their ID only (paged people) get their display name. */
+export async function namePaged(lab: string, names: import('./users.js').DisplayNames): Promise<void> {
+  const { readDrill, updateDrill } = await import('../lab/state/drill-state.js');
+  const unnamed = (await readDrill(lab))?.participants?.filter((p) => p.name === p.user).map((p) => p.user) ?? [];
+  if (!unnamed.length) return;
+  const got = await names.many(unnamed);
+  if (!Object.keys(got).length) return;
+  await updateDrill(lab, (d) => {
+    for (const p of d.participants ?? []) if (p.name === p.user && got[p.user]) p.name = got[p.user]!;
+  });
 }
 
 function tryAppendAudit(bot: BotContext, entry: Parameters<typeof appendAudit>[0]): void {

@@ -60,6 +60,27 @@ export interface DrillStatusResult {
   limits?: { abortAfterMs?: number; abortIfOutageMs?: number };
 }
 
+export interface ScheduleView {
+  id: string;
+  kind: 'in' | 'at' | 'window';
+  /** Absent for a window: its moment is the surprise. */
+  fireAt?: string;
+  window?: { from: string; to: string; days?: string[] };
+  page: string[];
+  channel: string;
+  createdBy: string;
+  createdAt: string;
+  /** `random`, or `chosen (secret)`: the scenario is never shown before `drill end`. */
+  scenario: string;
+  limits?: { abortAfter?: string; abortIfOutage?: string };
+}
+
+export interface DrillScheduleResult {
+  action: 'created' | 'list' | 'cancelled';
+  lab: string;
+  schedules: ScheduleView[];
+}
+
 export interface DrillRoleResult {
   lab: string;
   role: 'commander' | 'scribe' | 'responder';

@@ -27,6 +27,8 @@ import drillScores from './drill-scores.js';
 import drillRole from './drill-role.js';
 import drillNote from './drill-note.js';
 import drillReport from './drill-report.js';
+import drillSchedule from './drill-schedule.js';
+import drillWatch from './drill-watch.js';
 import link from './link.js';
 import agentRestart from './agent-restart.js';
 import routerRestart from './router-restart.js';
@@ -56,6 +58,8 @@ export const commands: CommandSpec[] = [
   drillRole,
   drillNote,
   drillReport,
+  drillSchedule,
+  drillWatch,
   link,
   agentRestart,
   routerRestart,

@@ -10,6 +10,7 @@ import { codeSections, context, duration, esc, section, table, who, type KnownBl
 import { runButton } from './up.js';
 import { renderCheck } from './check.js';
 import { postmortemBlocks, postmortemFile, renderLeaderboard } from './gameday.js';
+import { mention } from '../../lab/gameday/input.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const clock = (iso: string) => iso.slice(11, 19);
@@ -25,13 +26,27 @@ export function renderDrillList(r: DrillListResult): SlackMessage {
   };
 }
 
-export function renderDrillStart(r: DrillStartResult): SlackMessage {
+export function renderDrillStart(r: DrillStartResult & { scheduled?: string }): SlackMessage {
+  // The paged are mentioned (so Slack notifies them); the page never names the scenario of a surprise.
+  const paged = (r.paged ?? []).map(mention).join(' ');
+  const kind = r.id ? `(drill \`${esc(r.id)}\`)` : r.scheduled ? '(scheduled surprise drill)' : '(random drill)';
+  const limits = [r.limits?.abortAfterMs ? `ends by itself after ${duration(r.limits.abortAfterMs)}` : '', r.limits?.abortIfOutageMs ? `or when an outage lasts over ${duration(r.limits.abortIfOutageMs)}` : ''].filter(Boolean).join(' ');
   return {
-    text: `PAGE: ${r.page}`,
+    text: `PAGE${paged ? ` ${paged}` : ''}: ${r.page}`,
     blocks: [
-      section(`:rotating_light: *PAGE* ${r.id ? `(drill \`${esc(r.id)}\`)` : '(random drill)'}\n>${esc(r.page)}`),
-      context(`started ${clock(r.startedAt)} UTC by ${who(r.startedBy)} · ${r.hintsAvailable} hints · investigate with \`/bgp-lab peers\`, \`/routes\`, \`/bgp-lab check\`, \`/bgp-lab trace\`; \`/bgp-lab drill check\` when you think it is fixed`),
+      section(`:rotating_light: *PAGE*${paged ? ` ${paged}` : ''} ${kind}\n>${esc(r.page)}`),
+      context(`started ${clock(r.startedAt)} UTC by ${who(r.startedBy)} (game master) · ${r.hintsAvailable} hints · \`/bgp-lab drill role commander\`, \`drill note …\`; investigate with \`/bgp-lab peers\`, \`/routes\`, \`/bgp-lab check\`, \`/bgp-lab trace\`; \`/bgp-lab drill check\` when you think it is fixed${limits ? ` · ${limits}` : ''}`),
       buttons(['Hint', 'drill hint'], ['Check the fix', 'drill check'], ['Status', 'drill status']),
+      {
+        type: 'actions',
+        elements: [
+          runButton('Claim commander', 'drill role commander'),
+          runButton('Abort (game master)', 'drill end --abort', {
+            style: 'danger',
+            confirm: { title: { type: 'plain_text', text: 'Abort the drill?' }, text: { type: 'mrkdwn', text: 'Ends it now, scored *aborted*, and restores the lab.' }, confirm: { type: 'plain_text', text: 'Abort' }, deny: { type: 'plain_text', text: 'Keep going' } },
+          }),
+        ],
+      },
     ],
   };
 }

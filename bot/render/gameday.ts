@@ -1,7 +1,7 @@
 // Game days in Slack: the postmortem (Google SRE shape) as blocks with the Markdown attached,
 // role claims, notes, the leaderboard. People appear by display name; user text is escaped
 // (a note saying <!channel> stays text).
-import type { DrillNoteResult, DrillReportResult, DrillRoleResult, DrillScoresResult } from '../../commands/drill-results.js';
+import type { DrillNoteResult, DrillReportResult, DrillRoleResult, DrillScheduleResult, DrillScoresResult, ScheduleView } from '../../commands/drill-results.js';
 import type { Postmortem } from '../../lab/gameday/postmortem.js';
 import { timelineRows } from '../../src/render/drill.js';
 import { dur, postmortemMarkdown } from '../../src/render/postmortem.js';
@@ -65,5 +65,19 @@ export function renderLeaderboard(r: DrillScoresResult): SlackMessage {
       ...(r.by !== 'scenario' ? [context(rows.slice(0, 3).map((x, n) => `${medal[n]}: *${esc(x.key)}*`).join(' · '))] : []),
       ...codeSections(lines.map((l) => [l]), 2).blocks,
     ],
+  };
+}
+
+const when = (s: ScheduleView) =>
+  s.fireAt ? `at ${s.fireAt.slice(0, 19).replace('T', ' ')} UTC` : `at a random moment in ${s.window!.from}-${s.window!.to} UTC${s.window!.days ? ` every ${s.window!.days.join(', ')}` : ''}`;
+
+export function renderDrillSchedule(r: DrillScheduleResult): SlackMessage {
+  // Who is paged is counted, not mentioned: a mention here would ping them before the page does.
+  const line = (s: ScheduleView) => `\`${esc(s.id)}\` ${esc(when(s))} · scenario ${esc(s.scenario)} · pages ${s.page.length ? `${s.page.length} (${s.page.filter((p) => p.startsWith('S')).length} groups)` : 'nobody'} in <#${s.channel}> · by ${esc(s.createdBy)}${s.limits ? ` · abort ${esc([s.limits.abortAfter && `after ${s.limits.abortAfter}`, s.limits.abortIfOutage && `if an outage lasts ${s.limits.abortIfOutage}`].filter(Boolean).join(', '))}` : ''}`;
+  if (r.action === 'list') return { text: `${r.schedules.length} scheduled drills`, blocks: [section(r.schedules.length ? `:calendar: *scheduled drills on ${esc(r.lab)}*\n${r.schedules.map((s) => `• ${line(s)}`).join('\n')}` : `:calendar: no drill scheduled on ${esc(r.lab)}`)] };
+  const s = r.schedules[0]!;
+  return {
+    text: `drill ${r.action === 'created' ? 'scheduled' : 'schedule cancelled'}: ${s.id}`,
+    blocks: [section(`:calendar: *drill ${r.action === 'created' ? 'scheduled' : 'schedule cancelled'}*: ${line(s)}`), ...(r.action === 'created' ? [context(`the bot pages when it fires; \`/bgp-lab drill schedule cancel ${esc(s.id)}\` to call it off`)] : [])],
   };
 }

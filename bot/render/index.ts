@@ -14,7 +14,7 @@ import {
   renderDrillCheck, renderDrillEnd, renderDrillHint, renderDrillList, renderDrillScores, renderDrillStart, renderDrillStatus,
   renderLink, renderNetem, renderPolicySet, renderPolicyShow, renderRestart,
 } from './drill.js';
-import { renderDrillNote, renderDrillReport, renderDrillRole } from './gameday.js';
+import { renderDrillNote, renderDrillReport, renderDrillRole, renderDrillSchedule } from './gameday.js';
 
 type Renderer = (result: never) => SlackMessage;
 
@@ -44,6 +44,7 @@ export const slackRenderers: Record<string, Renderer> = {
   'drill role': renderDrillRole,
   'drill note': renderDrillNote,
   'drill report': renderDrillReport,
+  'drill schedule': renderDrillSchedule,
   link: renderLink,
   'agent restart': renderRestart,
   'router restart': renderRestart,

@@ -1,6 +1,6 @@
 // Game days in a terminal: role claims, notes, the postmortem (its Markdown reads as text),
 // the leaderboard, schedules.
-import type { DrillNoteResult, DrillReportResult, DrillRoleResult, DrillScoresResult } from '../../commands/drill-results.js';
+import type { DrillNoteResult, DrillReportResult, DrillRoleResult, DrillScheduleResult, DrillScoresResult } from '../../commands/drill-results.js';
 import { linesToText, seg, table, wrapLine } from './lines.js';
 import { dur, postmortemMarkdown } from './postmortem.js';
 import type { TextOptions } from './text.js';
@@ -23,4 +23,15 @@ export function leaderboardText(r: DrillScoresResult, o: TextOptions): string {
     ),
     o,
   );
+}
+
+export function drillScheduleText(r: DrillScheduleResult, o: TextOptions): string {
+  if (r.action === 'list' && !r.schedules.length) return linesToText([[seg(`no drill scheduled on ${r.lab}`, { dim: true })]], o);
+  const head = r.action === 'created' ? 'scheduled' : r.action === 'cancelled' ? 'cancelled' : `scheduled drills on ${r.lab}`;
+  return linesToText([
+    [seg(head, { bold: true })],
+    ...table(['id', 'when (UTC)', 'scenario', 'page', 'channel', 'by'], r.schedules.map((s) => [
+      seg(s.id), seg(s.fireAt ? s.fireAt.slice(0, 19).replace('T', ' ') : `${s.window!.from}-${s.window!.to}${s.window!.days ? ` ${s.window!.days.join(',')}` : ''} (random moment)`), seg(s.scenario), seg(s.page.join(',') || '—'), seg(s.channel), seg(s.createdBy),
+    ])),
+  ], o);
 }

@@ -16,7 +16,7 @@ import { topoGenerateText } from './topo-generate.js';
 import { topoValidateText } from './topo-validate.js';
 import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText } from './drill.js';
 import { linkText, restartText, policyShowText, policySetText, netemText } from './drill-ops.js';
-import { drillNoteText, drillReportText, drillRoleText } from './gameday.js';
+import { drillNoteText, drillReportText, drillRoleText, drillScheduleText } from './gameday.js';
 
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
@@ -47,6 +47,7 @@ export const textRenderers: Record<string, TextRenderer> = {
   'drill role': drillRoleText as TextRenderer,
   'drill note': drillNoteText as TextRenderer,
   'drill report': drillReportText as TextRenderer,
+  'drill schedule': drillScheduleText as TextRenderer,
   'link': linkText as TextRenderer,
   'agent restart': restartText as TextRenderer,
   'router restart': restartText as TextRenderer,
