@@ -29,6 +29,8 @@ export class GameDay {
   private timer?: NodeJS.Timeout;
   private busy = false;
   private lastWatch = 0;
+  /** The drill whose abort was said in its thread (said once, however many looks it takes). */
+  private announced?: string;
 
   constructor(private d: GameDayDeps) {}
 
@@ -109,12 +111,18 @@ export class GameDay {
     });
     if (!w?.result.abort) return;
     const caller: Caller = { surface: 'slack', user: d.gameMaster?.user ?? d.startedBy, name: 'the abort rule', channel: d.thread?.channel, level: 'operate' };
-    const o: Outcome = await this.d.session.run(['drill', 'end', '--abort', '--reason', w.result.abort], { caller, signal: this.d.signal });
     const channel = d.thread?.channel;
-    if (!channel) return;
+    // Said at once (the restore takes a while), then the report when it is done.
+    if (channel && this.announced !== d.drillId) {
+      this.announced = d.drillId;
+      await this.post(channel, { text: `drill aborted: ${w.result.abort}`, blocks: [section(`:octagonal_sign: *drill aborted by its rule*: ${esc(w.result.abort)} — restoring the lab`)] }, d.thread?.ts);
+    }
+    const o: Outcome = await this.d.session.run(['drill', 'end', '--abort', '--reason', w.result.abort], { caller, signal: this.d.signal });
+    // Busy: the lab's lock is held (the start's last step, someone's fix): the next look tries again.
+    if (o.status === 'busy' || !channel) return;
     if (o.error) return void (await this.post(channel, renderError(o.error, o.status), d.thread?.ts));
     const msg = renderResult('drill end', o.result);
-    const ts = await this.post(channel, { ...msg, blocks: [section(`:octagonal_sign: *drill aborted by its rule*: ${esc(w.result.abort)}`), ...msg.blocks].slice(0, 50) }, d.thread?.ts);
+    const ts = await this.post(channel, { ...msg, blocks: [section(`:octagonal_sign: *aborted*: ${esc(w.result.abort)}`), ...msg.blocks].slice(0, 50) }, d.thread?.ts);
     if (msg.attachment) await this.upload(channel, d.thread?.ts ?? ts, msg.attachment);
   }
 

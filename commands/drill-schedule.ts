@@ -37,6 +37,8 @@ export default defineCommand({
     abortIfOutage: z.string().max(20).optional().describe('the drill ends by itself when one outage lasts longer'),
   }),
   permission: 'operate',
+  // Anyone may see what is scheduled (never what or exactly when); making or cancelling one is an operator's.
+  permissionFor: (a) => (a.action === 'list' ? 'read' : 'operate'),
   offline: true,
   async handler(args, ctx): Promise<DrillScheduleResult> {
     const { UsageError } = await import('../lab/errors.js');

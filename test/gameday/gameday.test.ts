@@ -163,7 +163,7 @@ describe('a game day from Slack', () => {
     await slash('drill scores --by person', 'UD');
     await slack.waitFor(() => posts(at, /drill leaderboard/).length > 0, 10_000, 'the leaderboard');
     const board = slack.textOf(posts(at, /drill leaderboard/));
-    expect(board).toMatch(/Alice Anders +1 +— +1 +\d+\.\d s +\d+\.\d s +0/);
+    expect(board).toMatch(/Alice Anders +1 +— +1 +\d+\.\d (s|min) +\d+\.\d (s|min) +0/); // detect and mitigate: hers
     expect(board).toMatch(/Bob Brandt +1 +commander +1/);
     expect(board).toMatch(/Carol Chen +1 +game master +1/);
     const [score] = await readScores();
@@ -184,13 +184,17 @@ describe('a game day from Slack', () => {
     await expectPost(at, /:octagonal_sign: \*drill aborted by its rule\*/, 90_000, 'the abort');
     const abort = posts(at, /:octagonal_sign:/)[0]!;
     expect(slack.textOf([abort])).toMatch(/lasted \d+ s[\s\S]*over the 2 s allowed/);
-    expect(slack.textOf([abort])).toMatch(/lab back to its pre-drill routes/);
+    // Then the report, once the lab is restored, in the same thread.
+    await expectPost(at, /:octagonal_sign: \*aborted\*[\s\S]*lab back to its pre-drill routes/, 150_000, 'the report of the aborted drill');
+    const report = posts(at, /:octagonal_sign: \*aborted\*/)[0]!;
+    expect(threadOf(report)).toBe(threadOf(abort));
+    expect(slack.textOf([report])).toMatch(/Postmortem: [\s\S]*\*aborted\*/);
     expect(await readDrill(LAB)).toBeUndefined();
     const last = (await readScores()).at(-1)!;
     expect(last.id).toBe('leaf-blackhole');
     expect(last.outcome).toBe('aborted');
     expect(last.abortReason).toMatch(/--abort-if-outage/);
-  }, 120_000);
+  }, 240_000);
 
   it('App Home: app_home_opened publishes a view naming the lab, its leaderboard and buttons', async () => {
     const at = slack.calls.length;
