@@ -4,7 +4,7 @@
 // the drill; the postmortem lands in the page's thread with the Markdown attached; scores per
 // person; a non-participant gets no hint; --abort-if-outage ends a drill; the Home tab is published.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogLevel } from '@slack/bolt';
@@ -166,6 +166,8 @@ describe('a game day from Slack', () => {
     expect(board).toMatch(/Alice Anders +1 +— +1 +\d+\.\d (s|min) +\d+\.\d (s|min) +0/); // detect and mitigate: hers
     expect(board).toMatch(/Bob Brandt +1 +commander +1/);
     expect(board).toMatch(/Carol Chen +1 +game master +1/);
+    // For the closing note of a session: the postmortem and the scores table as the test made them.
+    if (process.env.GAMEDAY_SAMPLE_OUT) writeFileSync(process.env.GAMEDAY_SAMPLE_OUT, `${md}\n\n${board}\n`);
     const [score] = await readScores();
     expect(score?.outcome).toBe('resolved');
     expect(score?.timeToDetectMs).toBeGreaterThan(0);
