@@ -24,6 +24,7 @@ export interface GameDayDeps {
 
 const TICK_MS = 1000;
 const WATCH_EVERY_MS = 2000;
+const LOOK_TIMEOUT_MS = 20_000;
 
 export class GameDay {
   private timer?: NodeJS.Timeout;
@@ -105,10 +106,16 @@ export class GameDay {
     const { readDrill } = await import('../lab/state/drill-state.js');
     const d = await readDrill(this.d.session.lab);
     if (!d || (d.phase && d.phase !== 'running')) return;
-    const w = await this.d.session.peek<DrillWatchResult>('drill watch').catch((err: Error) => {
-      this.d.log(`gameday: drill watch: ${err.message}`);
-      return undefined;
-    });
+    // A look that hangs (a router that does not answer) must not stop the clock: given up after 20 s.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), LOOK_TIMEOUT_MS)));
+    const w = await Promise.race([
+      this.d.session.peek<DrillWatchResult>('drill watch').catch((err: Error) => {
+        this.d.log(`gameday: drill watch: ${err.message}`);
+        return undefined;
+      }),
+      late,
+    ]).finally(() => clearTimeout(timer));
     if (!w?.result.abort) return;
     const caller: Caller = { surface: 'slack', user: d.gameMaster?.user ?? d.startedBy, name: 'the abort rule', channel: d.thread?.channel, level: 'operate' };
     const channel = d.thread?.channel;

@@ -52,6 +52,10 @@ export async function watchDrill(driver: Driver, lab: string, now = Date.now()):
   const s = await readDrill(lab);
   if (!s || (s.phase && s.phase !== 'running')) return { running: false, events: [] };
   const d = embeddedOnly(driver);
+  // The abort rules first: they read only the prober's logs, so a router that does not answer
+  // (the fault itself) never delays them.
+  const abort = await limitPassed(d, s, now);
+  if (abort) return { running: true, events: [], abort };
   const topo = s.baselineTopology ?? (await d.record())?.topology;
   if (!topo) return { running: true, events: [] };
   const leafSet = new Set(leaves(topo));
@@ -65,7 +69,7 @@ export async function watchDrill(driver: Driver, lab: string, now = Date.now()):
     x.watch = look;
     if (events.length) x.events = [...(x.events ?? []), ...events].slice(-400);
   });
-  return { running: true, events, abort: await limitPassed(d, s, now) };
+  return { running: true, events };
 }
 
 /** The abort rules: the drill ran too long, or one outage (prober) lasted longer than allowed. */
