@@ -80,7 +80,7 @@ export function buildPostmortem(
   const notes = (state.notes ?? []).map((n) => ({ at: n.at, name: n.name, text: n.text }));
   const fixName = fix ? fix.name ?? nameOf(state, fix.user) : undefined;
   const detectName = first ? first.name : undefined;
-  const mins = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`);
+  const mins = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`);
   const summary = [
     `Drill "${state.title}" on lab ${state.lab} (${r.outcome}${state.abortReason ? `: ${state.abortReason}` : ''}).`,
     impact.outages ? `The prober saw ${impact.outages} outage${impact.outages === 1 ? '' : 's'} on ${impact.flowsAffected}/${impact.totalFlows} flows, ${mins(impact.outageMs)} in all.` : 'The prober saw no traffic loss.',

@@ -63,9 +63,13 @@ export async function watchDrill(driver: Driver, lab: string, now = Date.now()):
   const at = new Date(now).toISOString();
   const look = { sessions: peers.filter((p) => p.expected && leafSet.has(p.router)).map((p) => `${p.router} → ${p.peer} ${p.state}`).sort(), routes: Object.fromEntries(tables), at };
   // The first look compares with the pre-drill baseline: what the fault did is seen too.
-  const before = s.watch ?? (s.baseline ? { sessions: s.baseline.sessions.filter((x) => leafSet.has(x.split(' ')[0]!)).map((x) => x.replace(/ \([^)]*\)/, '')), routes: Object.fromEntries([...leafSet].map((l) => [l, s.baseline!.routes[l] ?? []])), at: s.startedAt } : undefined);
-  const events = before ? diffLooks(before, look, at) : [];
+  // Compared under the drill's lock with the last look anyone wrote: two bots watching never
+  // record the same change twice.
+  let events: DrillEvent[] = [];
   await updateDrill(lab, (x) => {
+    const before = x.watch ?? (x.baseline ? { sessions: x.baseline.sessions.filter((l) => leafSet.has(l.split(' ')[0]!)).map((l) => l.replace(/ \([^)]*\)/, '')), routes: Object.fromEntries([...leafSet].map((l) => [l, x.baseline!.routes[l] ?? []])), at: x.startedAt } : undefined);
+    if (before && before.at > at) return; // a newer look was written meanwhile
+    events = before ? diffLooks(before, look, at) : [];
     x.watch = look;
     if (events.length) x.events = [...(x.events ?? []), ...events].slice(-400);
   });
