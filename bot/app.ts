@@ -9,6 +9,9 @@ import type { types as slackTypes } from '@slack/bolt';
 import { FrontDoorReceiver } from './receiver.js';
 import { SocketFrontDoorReceiver } from './receiver-socket.js';
 import { SeenIds } from './dedupe.js';
+import { DisplayNames } from './users.js';
+import { GameDay } from './gameday.js';
+import { HOME_ACTION, homeCommand, publishHome } from './home.js';
 import { markInterrupted } from './live-record.js';
 import { Session } from '../commands/execute.js';
 import { channelAllowed, type BotConfig } from './config.js';
@@ -28,6 +31,8 @@ export interface BotApp {
   stop(): Promise<void>;
   /** Resolves once every command acked so far has finished (tests, graceful restarts). */
   idle(): Promise<void>;
+  /** Game days: one turn of the schedule/drill clock now (it also runs every second). */
+  tick(): Promise<void>;
 }
 
 export interface BotAppOptions {
@@ -67,6 +72,7 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
     throttleMs: opts.throttleMs ?? 1000,
     signal: controller.signal,
     log,
+    names: new DisplayNames(client, log),
   };
   // Work waits for a slot here, never the ack (bot/scheduler.ts).
   const scheduler = new Scheduler();
@@ -105,10 +111,20 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
     const outcome = await work({ user: body.user.id, channel, client, respond }, value);
     // Once the lab is torn down or the drill ended, that message's buttons lead nowhere: retire them.
     const message = (body as { message?: { ts: string; text?: string; blocks?: { type: string }[] } }).message;
-    if (outcome?.ok && (value === 'down' || value === 'drill end') && message?.blocks) {
+    if (outcome?.ok && (value === 'down' || value.startsWith('drill end')) && message?.blocks) {
       const blocks = [...message.blocks.filter((b) => b.type !== 'actions'), context(`${who(body.user.id)} ran \`${esc(value)}\`: these buttons are retired`)];
       await client.chat.update({ channel, ts: message.ts, text: message.text ?? value, blocks: blocks as never }).catch((err: Error) => bot.log(`slack: retiring buttons: ${err.message}`));
     }
+  });
+
+  // Home tab buttons: status or check, run as the clicker, answered in their DM with the bot.
+  app.action(new RegExp(`^${HOME_ACTION}`), async ({ action, body, ack, client }) => {
+    await ack();
+    const line = homeCommand((action as { value?: string }).value);
+    if (!line) return;
+    const dm = await client.conversations.open({ users: body.user.id }).then((r) => r.channel?.id, () => undefined);
+    await work({ user: body.user.id, channel: dm ?? body.user.id, client }, line);
+    await track(publishHome(bot, client, body.user.id)).catch((err: Error) => bot.log(`slack: views.publish: ${err.message}`));
   });
 
   app.action(ROUTES_SELECT, async ({ action, body, ack, respond, client }) => {
@@ -119,6 +135,20 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
   });
 
   app.error(async (err) => bot.log(`slack: ${err.message}`));
+
+  // Game days: the bot fires the lab's schedules and watches its running drill (bot/gameday.ts).
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    const done = p.then(() => undefined, () => undefined).finally(() => inflight.delete(done));
+    inflight.add(done);
+    return p;
+  };
+  const gameday = new GameDay({ config, session, client, names: bot.names!, log, signal: controller.signal, track });
+
+  // The Home tab: the lab, its running drill, the next schedule, the leaderboard (bot/home.ts).
+  app.event('app_home_opened', async ({ event, client }) => {
+    if ((event as { tab?: string }).tab && (event as { tab?: string }).tab !== 'home') return;
+    await track(publishHome(bot, client, event.user)).catch((err: Error) => bot.log(`slack: views.publish: ${err.message}`));
+  });
 
   return {
     app,
@@ -132,6 +162,7 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
       await authorize().catch((err: Error) => log(`slack: auth.test: ${err.message} (asked again on the first request)`));
       // Progress messages a killed bot left saying "running" say what happened to them.
       await markInterrupted(client, session.lab, log);
+      gameday.start();
       if (config.mode === 'socket') {
         await app.start();
         return {};
@@ -140,10 +171,12 @@ export function createBotApp(config: BotConfig, opts: BotAppOptions = {}): BotAp
       const server = (await app.start({ port: config.port, host: '127.0.0.1' })) as Server;
       return { port: (server.address() as AddressInfo).port };
     },
+    tick: () => gameday.tick(),
     async idle() {
       while (inflight.size) await Promise.allSettled([...inflight]);
     },
     async stop() {
+      gameday.stop();
       controller.abort();
       await Promise.allSettled([...inflight]);
       await app.stop().catch(() => {});

@@ -22,6 +22,8 @@ export interface BotContext {
   throttleMs: number;
   /** Cancelled when the bot stops. */
   signal: AbortSignal;
+  /** Slack display names (users.info, cached): what people read instead of IDs. */
+  names?: import('./users.js').DisplayNames;
 }
 
 export interface Origin {
@@ -58,7 +60,8 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
   const line = words ? words.join(' ') : text;
   const spec = words ? matchCommand(words, commands)?.spec : undefined;
   // A command that changes the lab (up, down, a drill's fault) is never hidden from the channel.
-  const quiet = quietAsked && !spec?.mutating;
+  // A drill schedule is answered to its author only: the channel must not learn what or when.
+  const quiet = (quietAsked && !spec?.mutating) || spec?.name === 'drill schedule';
   const out = new Replies(bot, origin, quiet);
 
   if (!channelAllowed(bot.config, origin.channel)) {
@@ -87,7 +90,8 @@ async function dispatch(bot: BotContext, origin: Origin, text: string): Promise<
     return undefined;
   }
   const long = Boolean(spec && (spec.long || spec.mutating) && !quiet);
-  const caller: Caller = { surface: 'slack', user: origin.user, channel: origin.channel, level: levelOf(bot.config, origin.user) };
+  const name = await bot.names?.of(origin.user);
+  const caller: Caller = { surface: 'slack', user: origin.user, name, channel: origin.channel, level: levelOf(bot.config, origin.user) };
   // A running drill's replies go into the thread its page started (lab/drills/thread.ts).
   // look: a picture asked for during a drill goes into the drill's thread.
   if (spec?.name === 'graph' && !origin.threadTs) {
@@ -121,13 +125,15 @@ async function runAndAnswer(
     // A failed long command replaces its progress message, so the channel keeps seeing what
     // failed and who ran it; any other error (refusals, a read on a lab that is down) goes to
     // the caller alone rather than to everyone in the channel.
-    if (live?.ts) await out.update(live.ts, signed(renderError(outcome.error, outcome.status, line), origin.user, line));
+    if (live?.ts) await out.update(live.ts, signed(renderError(outcome.error, outcome.status, line), origin.user, line, bot.names?.known(origin.user)));
     else await out.ephemeral(renderError(outcome.error, outcome.status));
     return outcome;
   }
   const rendered = renderResult(outcome.command!, outcome.result, { leaf: firstLeaf(bot), line: outcome.line });
-  const msg = quiet ? rendered : signed(rendered, origin.user, line);
+  const msg = quiet ? rendered : signed(rendered, origin.user, line, bot.names?.known(origin.user));
   const isDrillStart = outcome.command === 'drill start' && !quiet;
+  // The paged are participants by name from the start (users.info), not by ID.
+  if (isDrillStart && bot.names) await namePaged(bot.session.lab, bot.names).catch((err: Error) => bot.log(`slack: naming the paged: ${err.message}`));
   const { rememberDrillThread } = isDrillStart ? await import('../lab/drills/thread.js') : { rememberDrillThread: undefined };
   // The page's message becomes the drill's thread before anyone can see the page and answer it.
   if (live?.ts) await rememberDrillThread?.(bot.session.lab, origin.channel, origin.threadTs ?? live.ts);
@@ -147,6 +153,18 @@ async function runAndAnswer(
   return outcome;
 }
 
+/** Participants still known by their ID only (paged people) get their display name. */
+export async function namePaged(lab: string, names: import('./users.js').DisplayNames): Promise<void> {
+  const { readDrill, updateDrill } = await import('../lab/state/drill-state.js');
+  const unnamed = (await readDrill(lab))?.participants?.filter((p) => p.name === p.user).map((p) => p.user) ?? [];
+  if (!unnamed.length) return;
+  const got = await names.many(unnamed);
+  if (!Object.keys(got).length) return;
+  await updateDrill(lab, (d) => {
+    for (const p of d.participants ?? []) if (p.name === p.user && got[p.user]) p.name = got[p.user]!;
+  });
+}
+
 function tryAppendAudit(bot: BotContext, entry: Parameters<typeof appendAudit>[0]): void {
   try {
     appendAudit(entry);
@@ -156,9 +174,9 @@ function tryAppendAudit(bot: BotContext, entry: Parameters<typeof appendAudit>[0
 }
 
 /** Who ran what, under an answer the channel sees: in a shared lab everyone can tell. */
-function signed(msg: SlackMessage, user: string, line: string): SlackMessage {
+function signed(msg: SlackMessage, user: string, line: string, name?: string): SlackMessage {
   if (msg.blocks.length >= MAX_BLOCKS) return msg;
-  return { ...msg, blocks: [...msg.blocks, context(`${who(user)} · \`/bgp-lab ${esc(line)}\``)] };
+  return { ...msg, blocks: [...msg.blocks, context(`${name ? esc(name) : who(user)} · \`/bgp-lab ${esc(line)}\``)] };
 }
 
 function firstLeaf(bot: BotContext): string | undefined {

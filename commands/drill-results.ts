@@ -4,6 +4,7 @@ import type { CheckResult } from './results.js';
 import type { DrillAction, DrillPhase, ScoreEntry } from '../lab/state/drill-state.js';
 import type { ProberReport } from '../lab/drills/prober.js';
 import type { TimelineEntry } from '../lab/drills/timeline.js';
+import type { Postmortem } from '../lab/gameday/postmortem.js';
 
 export interface DrillListResult {
   scenarios: { id: string; title: string }[];
@@ -15,6 +16,13 @@ export interface DrillStartResult {
   id?: string;
   title?: string;
   page: string;
+  /** The drill's own ID (`drill report ID`). */
+  drillId?: string;
+  /** Slack user IDs / usergroups the page mentions. */
+  paged?: string[];
+  /** Display name of the game master (who started or scheduled it). */
+  gameMaster?: string;
+  limits?: { abortAfterMs?: number; abortIfOutageMs?: number };
   startedAt: string;
   startedBy: string;
   seed?: number;
@@ -45,6 +53,49 @@ export interface DrillStatusResult {
   resolved?: boolean;
   actions?: DrillAction[];
   prober?: ProberReport;
+  drillId?: string;
+  gameMaster?: string;
+  participants?: { name: string; roles: string[]; paged?: boolean }[];
+  notes?: number;
+  limits?: { abortAfterMs?: number; abortIfOutageMs?: number };
+}
+
+export interface ScheduleView {
+  id: string;
+  kind: 'in' | 'at' | 'window';
+  /** Absent for a window: its moment is the surprise. */
+  fireAt?: string;
+  window?: { from: string; to: string; days?: string[] };
+  page: string[];
+  channel: string;
+  createdBy: string;
+  createdAt: string;
+  /** `random`, or `chosen (secret)`: the scenario is never shown before `drill end`. */
+  scenario: string;
+  limits?: { abortAfter?: string; abortIfOutage?: string };
+}
+
+export interface DrillScheduleResult {
+  action: 'created' | 'list' | 'cancelled';
+  lab: string;
+  schedules: ScheduleView[];
+}
+
+export interface DrillRoleResult {
+  lab: string;
+  role: 'commander' | 'scribe' | 'responder';
+  name: string;
+  /** The commander before (a new claim takes the role over). */
+  took?: string;
+  participants: { name: string; roles: string[]; paged?: boolean }[];
+}
+
+export interface DrillNoteResult {
+  lab: string;
+  at: string;
+  name: string;
+  text: string;
+  notes: number;
 }
 
 export interface DrillHintResult {
@@ -88,10 +139,20 @@ export interface DrillEndResult {
   /** Fault, commands, outages (with the phase they began in), resolution and restore, in time order. */
   timeline: TimelineEntry[];
   durationMs: number;
+  /** The postmortem (Google SRE shape), also kept for `drill report`. */
+  postmortem?: Postmortem;
+}
+
+export interface DrillReportResult {
+  postmortem: Postmortem;
 }
 
 export interface DrillScoresResult {
   scores: ScoreEntry[];
+  by?: 'drill' | 'person' | 'scenario';
+  since?: string;
+  /** --by person|scenario: the leaderboard, best first. */
+  rows?: import('../lab/gameday/scores.js').LeaderRow[];
 }
 
 export interface LinkResult {

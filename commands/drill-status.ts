@@ -24,8 +24,9 @@ export default defineCommand({
     return {
       lab: ctx.lab, running: true, phase, interrupted: interrupted || undefined, faultInjected,
       id: s.hidden ? undefined : s.id, title: s.hidden ? undefined : s.title, page: faultInjected === 'no' ? undefined : findScenario(s.id).page(s.fault),
-      startedAt: s.startedAt, startedBy: s.startedBy, elapsedMs: s.injectedAt && faultInjected !== 'no' ? Date.now() - Date.parse(s.injectedAt) : undefined, hintsUsed: s.hintsUsed,
+      startedAt: s.startedAt, startedBy: s.gameMaster?.name ?? s.startedBy, elapsedMs: s.injectedAt && faultInjected !== 'no' ? Date.now() - Date.parse(s.injectedAt) : undefined, hintsUsed: s.hintsUsed,
       resolved: Boolean(s.resolvedAt), actions: s.actions ?? [], prober,
+      drillId: s.drillId, gameMaster: s.gameMaster?.name, participants: s.participants?.map((p) => ({ name: p.name, roles: p.roles, paged: p.paged })), notes: s.notes?.length, limits: s.limits,
     };
   },
 });

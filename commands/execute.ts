@@ -214,7 +214,7 @@ export class Session {
     }
     (await import('./surface-paths.js')).checkSurfacePaths(spec, call.args, caller);
     const held = spec.mutating
-      ? await acquireLock(this.lab, { command: call.line, owner: caller.user, surface: caller.surface }, { force: spec.breaksLock?.(call.args as never) })
+      ? await acquireLock(this.lab, { command: call.line, owner: caller.user, ownerName: caller.name, surface: caller.surface }, { force: spec.breaksLock?.(call.args as never) })
       : undefined;
     try {
       if (spec.mutating) {
@@ -235,7 +235,12 @@ export class Session {
       if (spec.drillAction) {
         // When it started, not when it returned: a 5 s router restart's own outage is the fix's.
         const { noteAction } = await import('../lab/state/drill-state.js');
-        await noteAction(this.lab, call.line, caller.user, startedAt);
+        await noteAction(this.lab, call.line, caller.user, startedAt, caller.name);
+      }
+      // During a drill every command, from every surface, is on its timeline (gameday).
+      if (!spec.offline) {
+        const { noteCommand } = await import('../lab/state/drill-state.js');
+        await noteCommand(this.lab, spec.name, { at: startedAt, user: caller.user, name: caller.name, surface: caller.surface, line: call.line, fix: spec.drillAction || undefined }).catch(() => {});
       }
       return result;
     } finally {

@@ -24,6 +24,11 @@ import drillHint from './drill-hint.js';
 import drillCheck from './drill-check.js';
 import drillEnd from './drill-end.js';
 import drillScores from './drill-scores.js';
+import drillRole from './drill-role.js';
+import drillNote from './drill-note.js';
+import drillReport from './drill-report.js';
+import drillSchedule from './drill-schedule.js';
+import drillWatch from './drill-watch.js';
 import link from './link.js';
 import agentRestart from './agent-restart.js';
 import routerRestart from './router-restart.js';
@@ -61,6 +66,11 @@ export const commands: CommandSpec[] = [
   drillCheck,
   drillEnd,
   drillScores,
+  drillRole,
+  drillNote,
+  drillReport,
+  drillSchedule,
+  drillWatch,
   link,
   agentRestart,
   routerRestart,

@@ -27,6 +27,8 @@ export interface Caller {
   surface: 'cli' | 'repl' | 'slack' | 'test';
   /** User name or Slack user id. */
   user: string;
+  /** What people read: the Slack display name (users.info) or the terminal login; the ID stays in `user` and the audit log. */
+  name?: string;
   /** Slack channel id; terminal for the REPL/CLI. */
   channel?: string;
   /** The highest level this caller may run. */

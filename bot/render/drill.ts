@@ -9,6 +9,8 @@ import { timelineRows } from '../../src/render/drill.js';
 import { codeSections, context, duration, esc, section, table, who, type KnownBlock, type SlackMessage } from './blocks.js';
 import { runButton } from './up.js';
 import { renderCheck } from './check.js';
+import { postmortemBlocks, postmortemFile, renderLeaderboard } from './gameday.js';
+import { mention } from '../../lab/gameday/input.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const clock = (iso: string) => iso.slice(11, 19);
@@ -24,13 +26,27 @@ export function renderDrillList(r: DrillListResult): SlackMessage {
   };
 }
 
-export function renderDrillStart(r: DrillStartResult): SlackMessage {
+export function renderDrillStart(r: DrillStartResult & { scheduled?: string }): SlackMessage {
+  // The paged are mentioned (so Slack notifies them); the page never names the scenario of a surprise.
+  const paged = (r.paged ?? []).map(mention).join(' ');
+  const kind = r.id ? `(drill \`${esc(r.id)}\`)` : r.scheduled ? '(scheduled surprise drill)' : '(random drill)';
+  const limits = [r.limits?.abortAfterMs ? `ends by itself after ${duration(r.limits.abortAfterMs)}` : '', r.limits?.abortIfOutageMs ? `or when an outage lasts over ${duration(r.limits.abortIfOutageMs)}` : ''].filter(Boolean).join(' ');
   return {
-    text: `PAGE: ${r.page}`,
+    text: `PAGE${paged ? ` ${paged}` : ''}: ${r.page}`,
     blocks: [
-      section(`:rotating_light: *PAGE* ${r.id ? `(drill \`${esc(r.id)}\`)` : '(random drill)'}\n>${esc(r.page)}`),
-      context(`started ${clock(r.startedAt)} UTC by ${who(r.startedBy)} · ${r.hintsAvailable} hints · investigate with \`/bgp-lab peers\`, \`/routes\`, \`/bgp-lab check\`, \`/bgp-lab trace\`; \`/bgp-lab drill check\` when you think it is fixed`),
+      section(`:rotating_light: *PAGE*${paged ? ` ${paged}` : ''} ${kind}\n>${esc(r.page)}`),
+      context(`started ${clock(r.startedAt)} UTC by ${who(r.startedBy)} (game master) · ${r.hintsAvailable} hints · \`/bgp-lab drill role commander\`, \`drill note …\`; investigate with \`/bgp-lab peers\`, \`/routes\`, \`/bgp-lab check\`, \`/bgp-lab trace\`; \`/bgp-lab drill check\` when you think it is fixed${limits ? ` · ${limits}` : ''}`),
       buttons(['Hint', 'drill hint'], ['Check the fix', 'drill check'], ['Status', 'drill status']),
+      {
+        type: 'actions',
+        elements: [
+          runButton('Claim commander', 'drill role commander'),
+          runButton('Abort (game master)', 'drill end --abort', {
+            style: 'danger',
+            confirm: { title: { type: 'plain_text', text: 'Abort the drill?' }, text: { type: 'mrkdwn', text: 'Ends it now, scored *aborted*, and restores the lab.' }, confirm: { type: 'plain_text', text: 'Abort' }, deny: { type: 'plain_text', text: 'Keep going' } },
+          }),
+        ],
+      },
     ],
   };
 }
@@ -49,7 +65,8 @@ export function renderDrillStatus(r: DrillStatusResult): SlackMessage {
     text: `drill ${r.id ?? '(random)'}: ${duration(r.elapsedMs)} since injection`,
     blocks: [
       section(`:stopwatch: *drill ${esc(r.id ?? '(random)')}* — ${duration(r.elapsedMs)} since injection, ${plural(r.hintsUsed ?? 0, 'hint')} used${r.resolved ? ', *resolved*' : ''}\n>${esc(r.page ?? '')}`),
-      ...(r.actions?.length ? [context(r.actions.map((a) => `${clock(a.at)} ${who(a.user)}: \`${esc(a.line)}\``).join('\n'))] : []),
+      ...(r.actions?.length ? [context(r.actions.map((a) => `${clock(a.at)} ${a.name ? esc(a.name) : who(a.user)}: \`${esc(a.line)}\``).join('\n'))] : []),
+      ...(r.participants?.length ? [context(`participants: ${esc(r.participants.map((p) => `${p.name}${p.roles.length ? ` (${p.roles.join(', ')})` : p.paged ? ' (paged)' : ''}`).join(', '))}`)] : []),
       ...(r.prober ? [context(broken.length ? `:x: traffic broken now on ${broken.length}/${r.prober.flows.length} probed flows` : r.prober.windows.length ? `:warning: probed flows answering now; ${plural(r.prober.windows.length, 'loss window')} so far` : ':white_check_mark: probed flows answering, no loss so far')] : []),
     ],
   };
@@ -72,6 +89,7 @@ export function renderDrillEnd(r: DrillEndResult): SlackMessage {
   const rows = timelineRows(r.timeline ?? []).map((t) => `${t.at}  ${t.bad ? '✗ ' : ''}${t.what}`);
   const packed = codeSections(rows.map((l) => [l]), 2);
   const flows = r.prober.flows.map((f) => `${f.flow} ${f.answered}/${f.sent}`).join(' · ');
+  const pm = r.postmortem;
   return {
     text: `drill ${r.id} ${r.outcome}: ${r.title}`,
     blocks: [
@@ -83,16 +101,21 @@ export function renderDrillEnd(r: DrillEndResult): SlackMessage {
       ...(packed.shownGroups < rows.length ? [context(`…${rows.length - packed.shownGroups} more events: the full report is attached`)] : []),
       context(`prober answers: ${esc(flows)}`),
       r.ok ? context(':white_check_mark: lab back to its pre-drill routes and sessions') : section(`:x: *not back to baseline*: ${esc(r.diff.slice(0, 5).join('; '))}`),
+      // The postmortem follows the report in the same message; its Markdown is the attachment.
+      ...(pm ? postmortemBlocks(pm, { timeline: false }) : []),
     ],
-    attachment: packed.shownGroups < rows.length ? { filename: `drill-${r.id}.txt`, content: rows.join('\n') } : undefined,
+    attachment: pm ? postmortemFile(pm) : packed.shownGroups < rows.length ? { filename: `drill-${r.id}.txt`, content: rows.join('\n') } : undefined,
   };
 }
 
 export function renderDrillScores(r: DrillScoresResult): SlackMessage {
+  if (r.rows) return renderLeaderboard(r);
   if (!r.scores.length) return { text: 'no drills yet', blocks: [section('no drills yet')] };
+  // Names, not IDs: who took part (roles), as the drill knew them.
+  const people = (s: DrillScoresResult['scores'][number]) => s.participants?.map((p) => `${p.name}${p.roles.length ? ` (${p.roles.join(',')})` : ''}`).join(', ') || s.user;
   const lines = table([
-    ['ended (UTC)', 'who', 'scenario', 'resolved in', 'hints', 'outcome'],
-    ...r.scores.map((s) => [s.endedAt.slice(0, 16).replace('T', ' '), s.user, s.id, duration(s.timeToResolveMs), String(s.hintsUsed), s.outcome]),
+    ['ended (UTC)', 'drill', 'scenario', 'detect', 'mitigate', 'resolved in', 'hints', 'outcome', 'who'],
+    ...r.scores.map((s) => [s.endedAt.slice(0, 16).replace('T', ' '), s.drillId ?? '—', s.id, duration(s.timeToDetectMs), duration(s.timeToMitigateMs), duration(s.timeToResolveMs), String(s.hintsUsed), s.outcome, people(s)]),
   ]);
   const packed = codeSections(lines.map((l) => [l]), 2);
   return { text: `${r.scores.length} drills`, blocks: [section(`*drill scores* (${r.scores.length})`), ...packed.blocks] };

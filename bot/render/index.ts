@@ -18,6 +18,7 @@ import { renderExplain, renderServiceEdit, renderServices } from './services.js'
 
 import { renderExec, renderVtysh } from './shell.js';
 import { renderGraph } from './graph.js';
+import { renderDrillNote, renderDrillReport, renderDrillRole, renderDrillSchedule } from './gameday.js';
 
 type Renderer = (result: never) => SlackMessage;
 
@@ -44,6 +45,10 @@ export const slackRenderers: Record<string, Renderer> = {
   'drill check': renderDrillCheck,
   'drill end': renderDrillEnd,
   'drill scores': renderDrillScores,
+  'drill role': renderDrillRole,
+  'drill note': renderDrillNote,
+  'drill report': renderDrillReport,
+  'drill schedule': renderDrillSchedule,
   link: renderLink,
   'agent restart': renderRestart,
   'router restart': renderRestart,

@@ -7,7 +7,7 @@ import type { DrillCheckResult, DrillEndResult, DrillStartResult } from '../../c
 import type { CheckResult } from '../../commands/results.js';
 import { LabError, UsageError } from '../errors.js';
 import { embeddedOnly, requireRecord, restartRouter } from '../drivers/embedded/ops.js';
-import { appendScore, clearDrill, readDrill, updateDrill, writeDrill, type DrillState } from '../state/drill-state.js';
+import { addParticipant, appendScore, clearDrill, readDrill, updateDrill, writeDrill, type DrillState } from '../state/drill-state.js';
 import { findScenario, pickScenario } from './index.js';
 import { lastRandom, rememberRandom } from './util.js';
 import { leafSignature, leavesLastChange, snapshot, waitBaseline, waitSettled } from './baseline.js';
@@ -15,6 +15,14 @@ import { planProber, readProber, startProber, stopProber } from './prober.js';
 import { identityOf, liveness } from '../state/identity.js';
 import { rejectedRouters, restoreLab } from './restore.js';
 import { buildTimeline, trafficBackAfterFix } from './timeline.js';
+import { buildPostmortem } from '../gameday/postmortem.js';
+import { saveReport } from '../gameday/reports.js';
+
+/** A drill's own ID (reports, scores): the lab and the UTC minute it started, plus a random tail. */
+export function newDrillId(lab: string, now = new Date()): string {
+  const stamp = now.toISOString().slice(0, 16).replace(/[-:T]/g, '');
+  return `${lab.slice(0, 20)}-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}
 
 export function drillCtx(driver: Driver, lab: string): DrillCtx {
   const d = embeddedOnly(driver);
@@ -49,8 +57,9 @@ export function faultMayBeInjected(s: DrillState): boolean {
 export async function startDrill(
   driver: Driver,
   lab: string,
-  who: { user: string; surface: string; thread?: DrillState['thread'] },
+  who: { user: string; name?: string; surface: string; thread?: DrillState['thread'] },
   pick: { id?: string; random?: boolean; seed?: number },
+  game: { paged?: string[]; pagedNames?: Record<string, string>; limits?: DrillState['limits']; scheduleId?: string; surprise?: boolean } = {},
 ): Promise<DrillStartResult> {
   const running = await readDrill(lab);
   if (running && startInterrupted(running)) throw new UsageError(`the last \`drill start\` on ${lab} (by ${running.startedBy}) was interrupted`, '`drill end` restores the lab and scores it aborted; then start again');
@@ -72,6 +81,16 @@ export async function startDrill(
     hintsUsed: 0, seed, thread: who.thread, fault, hidden: pick.random || undefined, baseline, baselineTopology: rec.topology, actions: [],
     phase: 'starting', starter: identityOf(process.pid), prober,
   };
+  // The game: who runs it (game master), who is paged, the abort rules. A scheduled drill is a
+  // surprise: like --random, nobody sees the scenario until `drill end`.
+  if (game.surprise) state.hidden = true;
+  state.drillId = newDrillId(lab);
+  state.gameMaster = { user: who.user, name: who.name ?? who.user };
+  state.paged = game.paged?.length ? game.paged : undefined;
+  state.limits = game.limits && (game.limits.abortAfterMs || game.limits.abortIfOutageMs) ? game.limits : undefined;
+  state.scheduleId = game.scheduleId;
+  addParticipant(state, { user: who.user, name: who.name, role: 'game master', surface: who.surface, at: state.startedAt });
+  for (const id of game.paged ?? []) if (/^[UW]/.test(id)) addParticipant(state, { user: id, name: game.pagedNames?.[id], paged: true, surface: 'slack', at: state.startedAt });
   // The journal (see DrillPhase): each step is recorded before it begins, so a crash at any
   // step leaves a state that says what may be in the lab, and `drill end` restores from it.
   // Intent first, with the prober's pid files named: nothing started yet.
@@ -103,7 +122,8 @@ export async function startDrill(
     });
     return {
       lab, id: state.hidden ? undefined : scenario.id, title: state.hidden ? undefined : scenario.title, page: scenario.page(fault),
-      startedAt: state.startedAt, startedBy: who.user, seed, hintsAvailable: 3, injectConvergenceMs: state.injectConvergenceMs, settled: settle.settled,
+      drillId: state.drillId, paged: state.paged, gameMaster: state.gameMaster?.name, limits: state.limits,
+      startedAt: state.startedAt, startedBy: who.name ?? who.user, seed, hintsAvailable: 3, injectConvergenceMs: state.injectConvergenceMs, settled: settle.settled,
     };
   } catch (err) {
     // Injection failed half-way: put the lab back and forget the drill.
@@ -145,7 +165,7 @@ export async function checkDrill(driver: Driver, lab: string, runCheck: () => Pr
   return { ok, fixed: verdict.fixed, detail, check, elapsedMs: Date.now() - Date.parse(state.injectedAt ?? state.startedAt), fixConvergenceMs, hintsUsed: latest.hintsUsed };
 }
 
-export async function endDrill(driver: Driver, lab: string, opts: { abort?: boolean } = {}): Promise<DrillEndResult> {
+export async function endDrill(driver: Driver, lab: string, opts: { abort?: boolean; reason?: string; by?: string } = {}): Promise<DrillEndResult> {
   const started = Date.now();
   const state = await requireDrill(lab);
   const scenario = findScenario(state.id);
@@ -190,12 +210,24 @@ export async function endDrill(driver: Driver, lab: string, opts: { abort?: bool
   const timeline = buildTimeline(state, all, restoreAt);
   const outcome = opts.abort ? 'aborted' : state.resolvedAt ? 'resolved' : 'gave-up';
   const timeToResolveMs = state.resolvedAt ? Date.parse(state.resolvedAt) - Date.parse(state.injectedAt ?? state.startedAt) : undefined;
-  await appendScore({ lab, id: state.id, title: state.title, user: state.startedBy, surface: state.surface, startedAt: state.startedAt, endedAt: new Date().toISOString(), timeToResolveMs, hintsUsed: state.hintsUsed, outcome });
+  if (opts.abort && opts.reason) {
+    state.abortReason = opts.reason.slice(0, 200);
+    timeline.push({ at: new Date(restoreAt).toISOString(), kind: 'event', event: 'abort', name: opts.by, text: `aborted${opts.by ? ` by ${opts.by}` : ''}: ${state.abortReason}` });
+    timeline.sort((a, b) => a.at.localeCompare(b.at));
+  }
+  const endedAt = new Date().toISOString();
+  const postmortem = buildPostmortem(state, { cause: scenario.cause(state.fault), fix: scenario.fix(state.fault), outcome, prober: incident, timeline, endedAt });
+  await saveReport(postmortem).catch(() => {});
+  await appendScore({
+    lab, id: state.id, title: state.title, user: state.startedBy, surface: state.surface, startedAt: state.startedAt, endedAt, timeToResolveMs, hintsUsed: state.hintsUsed, outcome,
+    drillId: postmortem.drillId, timeToDetectMs: postmortem.detection.ms, timeToMitigateMs: postmortem.mitigation.ms, abortReason: state.abortReason,
+    participants: postmortem.participants.map((p) => ({ user: p.user, name: p.name, roles: p.roles, detectMs: p.detectMs, mitigateMs: p.mitigateMs, hints: p.hints, commands: p.commands })),
+  });
   await clearDrill(lab);
   return {
     ok: diff.length === 0, lab, id: state.id, title: state.title, cause: scenario.cause(state.fault), fix: scenario.fix(state.fault), outcome, timeToResolveMs,
     hintsUsed: state.hintsUsed, actions: state.actions ?? [], prober: incident, convergence: { injectMs: state.injectConvergenceMs, fixMs: state.fixConvergenceMs, trafficBackMs: trafficBackAfterFix(timeline) },
-    restored, diff, timeline, durationMs: Date.now() - started,
+    restored, diff, timeline, durationMs: Date.now() - started, postmortem,
   };
 }
 

@@ -9,7 +9,12 @@ export type DrillPhase = 'incident' | 'after-fix' | 'restore';
 
 export type TimelineEntry =
   | { at: string; kind: 'injected' }
-  | { at: string; kind: 'action'; user: string; line: string }
+  | { at: string; kind: 'action'; user: string; name?: string; line: string }
+  /** Any other command run during the drill, from any surface (REPL, CLI, Slack). */
+  | { at: string; kind: 'command'; user: string; name: string; surface: string; line: string }
+  | { at: string; kind: 'note'; user: string; name: string; text: string }
+  /** Role claims, hints taken, BGP sessions/routes the watcher saw change, an automatic or game master's abort. */
+  | { at: string; kind: 'event'; event: 'role' | 'bgp' | 'abort' | 'hint' | 'prober-paused' | 'prober-resumed'; name?: string; text: string }
   | {
       at: string;
       kind: 'outage';
@@ -68,11 +73,19 @@ export function phaseAt(at: number, state: Pick<DrillState, 'actions' | 'resolve
   return lastAction && at >= Date.parse(lastAction.at) ? 'after-fix' : 'incident';
 }
 
+/** The display name the drill knows for a user ID (participants), else the ID as it is. */
+export function nameOf(state: Pick<DrillState, 'participants' | 'gameMaster'>, user: string): string {
+  return state.participants?.find((p) => p.user === user)?.name ?? (state.gameMaster?.user === user ? state.gameMaster.name : user);
+}
+
 export function buildTimeline(state: DrillState, prober: ProberReport, restoreAt: number): TimelineEntry[] {
   const iso = (ms: number) => new Date(ms).toISOString();
   const entries: TimelineEntry[] = [
     ...(state.injectedAt ? [{ at: state.injectedAt, kind: 'injected' as const }] : []),
-    ...(state.actions ?? []).map((a) => ({ at: a.at, kind: 'action' as const, user: a.user, line: a.line })),
+    ...(state.actions ?? []).map((a) => ({ at: a.at, kind: 'action' as const, user: a.user, name: a.name ?? nameOf(state, a.user), line: a.line })),
+    ...(state.commands ?? []).filter((c) => !c.fix).map((c) => ({ at: c.at, kind: 'command' as const, user: c.user, name: c.name, surface: c.surface, line: c.line })),
+    ...(state.notes ?? []).map((n) => ({ at: n.at, kind: 'note' as const, user: n.user, name: n.name, text: n.text })),
+    ...(state.events ?? []).map((e) => ({ at: e.at, kind: 'event' as const, event: e.kind, name: e.name, text: e.text })),
     ...bursts(outages(prober.windows), (t) => phaseAt(t, state, restoreAt)).map((o) => ({
       at: iso(o.brokeAt),
       kind: 'outage' as const,

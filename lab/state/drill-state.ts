@@ -30,6 +30,68 @@ export interface DrillAction {
   at: string;
   line: string;
   user: string;
+  /** Display name when the surface knew it (Slack users.info, the terminal login). */
+  name?: string;
+}
+
+export type DrillRole = 'game master' | 'commander' | 'scribe' | 'responder';
+
+/** Someone in the drill: paged, claimed a role, or ran a command during it. Only they take hints. */
+export interface Participant {
+  user: string;
+  name: string;
+  roles: DrillRole[];
+  paged?: boolean;
+  since: string;
+  surface?: string;
+}
+
+/** A command run during the drill from any surface (fixes are `actions` as well). */
+export interface DrillCommand {
+  at: string;
+  user: string;
+  name: string;
+  surface: string;
+  line: string;
+  /** An operator's fix (link, restart, policy set, netem): also in `actions`. */
+  fix?: boolean;
+}
+
+export interface DrillNote {
+  at: string;
+  user: string;
+  name: string;
+  text: string;
+}
+
+/** What the drill's watcher saw on the leaves, or what happened to the drill itself. */
+export interface DrillEvent {
+  at: string;
+  kind: 'role' | 'bgp' | 'abort' | 'hint' | 'prober-paused' | 'prober-resumed';
+  /** Who did it (role claims, hints, abort by the game master). */
+  user?: string;
+  name?: string;
+  text: string;
+}
+
+/** The game's own data: the page, roles, notes, commands, BGP events and abort rules. */
+export interface GameFields {
+  /** One per drill, kept in the reports and the scores (`drill report ID`). */
+  drillId?: string;
+  gameMaster?: { user: string; name: string };
+  participants?: Participant[];
+  /** Paged: Slack user IDs and usergroups (`S…`), as the page mentions them. */
+  paged?: string[];
+  commands?: DrillCommand[];
+  notes?: DrillNote[];
+  events?: DrillEvent[];
+  /** Auto-end rules: scored `aborted`, lab restored. */
+  limits?: { abortAfterMs?: number; abortIfOutageMs?: number };
+  abortReason?: string;
+  /** The schedule that started it. */
+  scheduleId?: string;
+  /** What the watcher last saw: sessions per leaf and the leaves' routes (for down/up and withdrawn/restored events). */
+  watch?: { sessions: string[]; routes: Record<string, string[]>; at: string };
 }
 
 export interface ScoreEntry {
@@ -44,9 +106,17 @@ export interface ScoreEntry {
   timeToResolveMs?: number;
   hintsUsed: number;
   outcome: 'resolved' | 'gave-up' | 'aborted';
+  drillId?: string;
+  /** From injection to the first relevant command (anything but drill bookkeeping and help). */
+  timeToDetectMs?: number;
+  /** From injection to the command that fixed it (the last fix before it was found fixed). */
+  timeToMitigateMs?: number;
+  abortReason?: string;
+  /** Per person: roles, their own time to detect, the drill's time to mitigate when they ran the fix, hints they took. */
+  participants?: { user: string; name: string; roles: DrillRole[]; detectMs?: number; mitigateMs?: number; hints: number; commands: number }[];
 }
 
-export interface DrillState {
+export interface DrillState extends GameFields {
   lab: string;
   /** Absent in files written before the journal: those were running. */
   phase?: DrillPhase;
@@ -129,8 +199,44 @@ export async function clearDrill(lab: string): Promise<void> {
 }
 
 /** Operator commands call this: during a drill, what was done and when is part of the report. */
-export async function noteAction(lab: string, line: string, user: string, at = new Date().toISOString()): Promise<void> {
-  await updateDrill(lab, (d) => void (d.actions = [...(d.actions ?? []), { at, line, user }]));
+export async function noteAction(lab: string, line: string, user: string, at = new Date().toISOString(), name?: string): Promise<void> {
+  await updateDrill(lab, (d) => void (d.actions = [...(d.actions ?? []), { at, line, user, name }]));
+}
+
+/** Adds (or updates) a participant: a paged person, a role claim, someone who ran a command. */
+export function addParticipant(d: DrillState, p: { user: string; name?: string; role?: DrillRole; paged?: boolean; surface?: string; at?: string }): Participant {
+  d.participants ??= [];
+  let cur = d.participants.find((x) => x.user === p.user);
+  if (!cur) {
+    cur = { user: p.user, name: p.name ?? p.user, roles: [], since: p.at ?? new Date().toISOString(), surface: p.surface };
+    d.participants.push(cur);
+  }
+  if (p.name && (cur.name === cur.user || p.name !== p.user)) cur.name = p.name;
+  if (p.paged) cur.paged = true;
+  if (p.role && !cur.roles.includes(p.role)) cur.roles.push(p.role);
+  return cur;
+}
+
+export function isParticipant(d: DrillState, user: string): boolean {
+  return d.gameMaster?.user === user || d.startedBy === user || Boolean(d.participants?.some((p) => p.user === user));
+}
+
+/** Drill bookkeeping: following along (or scheduling) is not taking part, and is not detection. */
+export const BOOKKEEPING = new Set(['help', 'drill list', 'drill status', 'drill scores', 'drill report', 'drill schedule', 'drill watch', 'drill note', 'drill role', 'drill hint', 'drill check', 'drill end', 'drill start', 'audit']);
+
+/**
+ * Every command run while a drill runs, from any surface: its timeline entry, and its runner a
+ * participant. Cheap when no drill runs (one failed file read); never fails the command.
+ */
+export async function noteCommand(lab: string, command: string, c: Omit<DrillCommand, 'name'> & { name?: string }): Promise<void> {
+  if (BOOKKEEPING.has(command)) return;
+  const d = await readDrill(lab);
+  if (!d || (d.phase && d.phase !== 'running')) return;
+  await updateDrill(lab, (s) => {
+    const name = c.name ?? c.user;
+    s.commands = [...(s.commands ?? []), { ...c, name, line: c.line.slice(0, 300) }].slice(-500);
+    addParticipant(s, { user: c.user, name, surface: c.surface, at: c.at });
+  });
 }
 
 function scoresFile(): string {

@@ -28,6 +28,8 @@ export interface LockInfo {
   lab: string;
   command: string;
   owner: string;
+  /** The owner's display name (Slack users.info): what a busy message shows; `owner` keeps the ID. */
+  ownerName?: string;
   surface: string;
   pid: number;
   host: string;
@@ -144,10 +146,15 @@ export function readLock(lab: string): LockInfo | undefined {
   return info?.helper && liveness(info.helper) !== 'dead' ? info : undefined;
 }
 
+/** A name every surface can read (the CLI printed `<@U…>` for a Slack holder); a bare ID only as a Slack mention. */
+function ownerOf(info: LockInfo): string {
+  return info.ownerName ?? (info.surface === 'slack' ? `<@${info.owner}>` : info.owner);
+}
+
 export function describeBusy(info: LockInfo, now = Date.now()): string {
   const ageMs = Math.max(0, now - Date.parse(info.startedAt));
   const secs = Math.round(ageMs / 1000);
-  const owner = info.surface === 'slack' ? `<@${info.owner}>` : info.owner;
+  const owner = ownerOf(info);
   const where = info.host && info.host !== hostname() ? ` on ${info.host}` : '';
   const limit = lockMaxAgeMs() >= 60_000 ? `${Math.round(lockMaxAgeMs() / 60_000)} min` : `${Math.round(lockMaxAgeMs() / 1000)} s`;
   const stuck = ageMs > lockMaxAgeMs() ? ` — longer than the ${limit} a command may hold a lab (BGP_LAB_LOCK_MAX_AGE): it may be stuck` : '';
@@ -155,7 +162,7 @@ export function describeBusy(info: LockInfo, now = Date.now()): string {
 }
 
 export function describeHolder(info: LockInfo): string {
-  const owner = info.surface === 'slack' ? `<@${info.owner}>` : info.owner;
+  const owner = ownerOf(info);
   return `\`${info.command}\` by ${owner} (${info.surface}, pid ${info.holder?.pid ?? info.pid} on ${info.host}, since ${info.startedAt})`;
 }
 

@@ -6,6 +6,7 @@ import type { TimelineEntry } from '../../lab/drills/timeline.js';
 import { linesToText, ms, seg, table, wrapLine, type Line } from './lines.js';
 import { checkText } from './check.js';
 import type { TextOptions } from './text.js';
+import { leaderboardText } from './gameday.js';
 
 const time = (iso: string) => iso.slice(11, 23);
 
@@ -73,7 +74,10 @@ export function timelineRows(timeline: TimelineEntry[]): { at: string; what: str
   return timeline.map((e) => {
     switch (e.kind) {
       case 'injected': return { at: time(e.at), what: 'fault injected' };
-      case 'action': return { at: time(e.at), what: `${e.user}: ${e.line}` };
+      case 'action': return { at: time(e.at), what: `${e.name ?? e.user}: ${e.line}` };
+      case 'command': return { at: time(e.at), what: `${e.name} (${e.surface}): ${e.line}` };
+      case 'note': return { at: time(e.at), what: `note by ${e.name}: ${e.text}` };
+      case 'event': return { at: time(e.at), what: e.text, bad: e.event === 'abort' || (e.event === 'bgp' && /down|withdrawn/.test(e.text)) };
       case 'resolved': return { at: time(e.at), what: e.by === 'end' ? "fixed: the scenario's test passed at `drill end` (nobody ran `drill check`)" : '`drill check` passed' };
       case 'restore': return { at: time(e.at), what: '`drill end`: restore started' };
       case 'outage': {
@@ -104,12 +108,17 @@ export function drillEndText(r: DrillEndResult, o: TextOptions): string {
     ...r.prober.flows.map((f): Line => [seg(`  ${f.flow}: ${f.answered}/${f.sent} answered`, { color: f.answered === f.sent ? 'green' : 'yellow' })]),
     ...r.restored.map((x): Line => [seg(`restored: ${x}`, { dim: true })]),
     r.ok ? [seg('✓ lab back to its pre-drill routes and sessions', { color: 'green' })] : [seg(`✗ not back to baseline: ${r.diff.slice(0, 5).join('; ')}`, { color: 'red' })],
+    ...(r.postmortem ? [[seg(`postmortem: \`drill report ${r.postmortem.drillId}\` (Markdown)`, { dim: true })]] : []),
   ];
   return linesToText(lines, o);
 }
 
 export function drillScoresText(r: DrillScoresResult, o: TextOptions): string {
+  if (r.rows) return leaderboardText(r, o);
   if (!r.scores.length) return linesToText([[seg('no drills yet', { dim: true })]], o);
-  const rows = r.scores.map((s) => [seg(s.endedAt.slice(0, 16).replace('T', ' ')), seg(s.user), seg(s.id), seg(s.timeToResolveMs !== undefined ? ms(s.timeToResolveMs) : '—'), seg(String(s.hintsUsed)), seg(s.outcome, { color: s.outcome === 'resolved' ? 'green' : 'yellow' })]);
-  return linesToText(table(['ended', 'who', 'scenario', 'resolved in', 'hints', 'outcome'], rows), o);
+  const t = (x?: number) => seg(x !== undefined ? ms(x) : '—');
+  // Names, not IDs: who took part, with their roles, as the drill knew them.
+  const who = (s: DrillScoresResult['scores'][number]) => s.participants?.map((p) => `${p.name}${p.roles.length ? ` (${p.roles.join(',')})` : ''}`).join(', ') || s.user;
+  const rows = r.scores.map((s) => [seg(s.endedAt.slice(0, 16).replace('T', ' ')), seg(s.id), t(s.timeToDetectMs), t(s.timeToMitigateMs), t(s.timeToResolveMs), seg(String(s.hintsUsed)), seg(s.outcome, { color: s.outcome === 'resolved' ? 'green' : 'yellow' }), seg(s.drillId ?? '—'), seg(who(s))]);
+  return linesToText(table(['ended', 'scenario', 'detect', 'mitigate', 'resolved in', 'hints', 'outcome', 'drill', 'who'], rows), o);
 }

@@ -23,6 +23,7 @@ import { servicesText, explainText, serviceEditText } from './services.js';
 
 import { watchText } from './watch.js';
 import { connectText } from './connect.js';
+import { drillNoteText, drillReportText, drillRoleText, drillScheduleText } from './gameday.js';
 
 export type TextRenderer = (result: never, opts: TextOptions) => string;
 
@@ -51,6 +52,10 @@ export const textRenderers: Record<string, TextRenderer> = {
   'drill check': drillCheckText as TextRenderer,
   'drill end': drillEndText as TextRenderer,
   'drill scores': drillScoresText as TextRenderer,
+  'drill role': drillRoleText as TextRenderer,
+  'drill note': drillNoteText as TextRenderer,
+  'drill report': drillReportText as TextRenderer,
+  'drill schedule': drillScheduleText as TextRenderer,
   'link': linkText as TextRenderer,
   'agent restart': restartText as TextRenderer,
   'router restart': restartText as TextRenderer,

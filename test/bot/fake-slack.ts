@@ -25,6 +25,8 @@ export class FakeSlack {
   private held: (() => void)[] = [];
   /** Set by socketMode(): apps.connections.open then hands out its ws:// URL. */
   socket?: FakeSocketMode;
+  /** users.info answers for these IDs (display names); others get user_not_found. */
+  users: Record<string, string> = {};
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -84,6 +86,12 @@ export class FakeSlack {
         return { ok: true, upload_url: `${this.base}/upload/F${this.seq}`, file_id: `F${this.seq}` };
       case 'files.completeUploadExternal':
         return { ok: true, files: [{ id: 'F1', title: 'x' }] };
+      case 'users.info': {
+        const name = this.users[String(body.user)];
+        return name ? { ok: true, user: { id: body.user, name: name.toLowerCase(), real_name: name, profile: { display_name: name, real_name: name } } } : { ok: false, error: 'user_not_found' };
+      }
+      case 'views.publish':
+        return { ok: true, view: { id: `V${this.seq}`, ...(typeof body.view === 'string' ? JSON.parse(body.view) : (body.view as object)) } };
       case 'apps.connections.open':
         return this.socket ? { ok: true, url: this.socket.url() } : { ok: false, error: 'socket_mode_not_enabled' };
       default:
