@@ -36,9 +36,7 @@ async function interfaceStates(driver: Driver, t: Topology): Promise<Map<string,
  * whoever started it), and nobody while the drill is hidden (--random) until it ends.
  */
 export function maySeeFault(state: DrillState, user: string): boolean {
-  const gm = (state as DrillState & { gameMaster?: string }).gameMaster;
-  if (gm) return gm === user;
-  return !state.hidden && state.startedBy === user;
+  return !state.hidden && (state.gameMaster?.user ?? state.startedBy) === user;
 }
 
 /**

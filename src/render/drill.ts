@@ -10,8 +10,12 @@ import { leaderboardText } from './gameday.js';
 
 const time = (iso: string) => iso.slice(11, 23);
 
-export const drillListText = (r: DrillListResult, o: TextOptions) =>
-  linesToText(table(['scenario', 'title'], r.scenarios.map((s) => [seg(s.id, { bold: true }), seg(s.title)])), o);
+export function drillListText(r: DrillListResult, o: TextOptions): string {
+  const rows = table(['scenario', 'title'], r.scenarios.map((s) => [seg(s.id, { bold: true }), seg(s.title)]));
+  // A long title wraps under its own column instead of being cut at the terminal's edge.
+  const indent = Math.max('scenario'.length, ...r.scenarios.map((s) => s.id.length)) + 2;
+  return linesToText(rows.flatMap((l) => wrapLine(l, o.width, indent)), o);
+}
 
 export function drillStartText(r: DrillStartResult, o: TextOptions): string {
   const lines: Line[] = [

@@ -6,7 +6,7 @@ import type { TextOptions } from './text.js';
 
 const STATE_COLOR: Record<StatusResult['state'], Color> = { up: 'green', degraded: 'yellow', down: 'red' };
 
-export function statusLines(r: StatusResult): Line[] {
+export function statusLines(r: StatusResult, width = Infinity): Line[] {
   const mark = r.state === 'up' ? '✓' : r.state === 'down' ? '✗' : '!';
   const lines: Line[] = [[
     seg(`${mark} lab ${r.lab} `, { bold: true, color: STATE_COLOR[r.state] }),
@@ -33,7 +33,7 @@ export function statusLines(r: StatusResult): Line[] {
     const fix = r.fixes?.[i];
     lines.push([seg('! ', { color: 'yellow' }), seg(d), ...(fix ? [seg(' → ', { dim: true }), seg(fix, { bold: true })] : [])]);
   });
-  if (r.connectMode) lines.push([seg(r.connectMode.description, { dim: true })]);
+  if (r.connectMode) lines.push(...wrapLine([seg(r.connectMode.description, { dim: true })], width));
   if (r.drill) lines.push([seg(`drill ${r.drill.id} running since ${r.drill.startedAt} (started by ${r.drill.startedBy})`, { color: 'magenta' })]);
   if (r.hint) lines.push([seg(`→ ${r.hint}`, { dim: true })]);
   return lines;
@@ -78,7 +78,7 @@ export function downLines(r: DownResult, width = Infinity): Line[] {
   ];
 }
 
-export const statusText = (r: StatusResult, o: TextOptions) => linesToText(statusLines(r), o);
+export const statusText = (r: StatusResult, o: TextOptions) => linesToText(statusLines(r, o.width), o);
 // A plan is read to be checked and copied: its commands are never cut to the terminal width.
 export const upText = (r: UpResult, o: TextOptions) => linesToText(upLines(r), r.dryRun ? { ...o, width: Infinity } : o);
 export const downText = (r: DownResult, o: TextOptions) => linesToText(downLines(r, o.width), o);

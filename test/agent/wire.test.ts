@@ -93,7 +93,9 @@ describe('the node agent at the wire (default: as Cilium)', () => {
     const after = await Promise.all(rack0.map((n) => neighbor(d, 'leaf0', n.ip)));
     after.forEach((a, i) => {
       expect(a.bgpState).toBe('Established');
-      expect(a.bgpTimerUpEstablishedEpoch).toBe(before[i]!.bgpTimerUpEstablishedEpoch);
+      // FRR derives the epoch from the session's uptime at the time of asking: ±1 s of rounding.
+      // The counters below are the proof that no reset happened.
+      expect(Math.abs(a.bgpTimerUpEstablishedEpoch! - before[i]!.bgpTimerUpEstablishedEpoch!)).toBeLessThanOrEqual(1);
       expect(a.connectionsEstablished).toBe(before[i]!.connectionsEstablished);
       expect(a.connectionsDropped).toBe(before[i]!.connectionsDropped);
     });

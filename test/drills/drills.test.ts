@@ -179,7 +179,9 @@ async function drillRound(id: string, scenario: (typeof scenarios)[number]): Pro
     expect(await picture()).toEqual(baseline);
     // The report's timeline: in time order, the fault first, then the fix commands, the passing
     // check and the restore; every loss window of the prober is inside one of its outages.
-    const kinds = end.timeline.map((e) => e.kind).filter((k) => k !== 'outage');
+    // (Other commands, notes and BGP events are on the timeline too: test/gameday checks them.)
+    const kinds = end.timeline.map((e) => e.kind).filter((k) => ['injected', 'action', 'resolved', 'restore'].includes(k));
+    expect(end.timeline.some((e) => e.kind === 'command')).toBe(true);
     expect(kinds).toEqual(['injected', ...scenario.fix(fault).map(() => 'action'), 'resolved', 'restore']);
     expect(end.timeline.map((e) => e.at)).toEqual(end.timeline.map((e) => e.at).sort());
     const outages = end.timeline.filter((e) => e.kind === 'outage');

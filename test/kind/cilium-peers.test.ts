@@ -13,8 +13,9 @@ describe('cilium bgp peers → gobgp neighbor shape', () => {
     ]);
     const peers = parseGobgpNeighbors(ciliumPeersAsGobgp(cilium, now), now);
     expect(peers).toEqual([
-      { peerAddress: '10.1.5.1', peerAs: 65005, localAs: 65005, state: 'Established', uptimeSeconds: 125, received: 6, advertised: 1 },
-      { peerAddress: '10.1.8.1', peerAs: 65008, localAs: 65008, state: 'Active', uptimeSeconds: undefined, received: 0, advertised: 0 },
+      { peerAddress: '10.1.5.1', peerPort: 179, peerAs: 65005, localAs: 65005, state: 'Established', sessionState: 'established', uptimeSeconds: 125, received: 6, advertised: 1, families: [{ afi: 'ipv4', safi: 'unicast', received: 6, advertised: 1 }] },
+      // No peer-port in the agent's answer: BGP's own, 179; no family counts: the one IPv4 family, empty.
+      { peerAddress: '10.1.8.1', peerPort: 179, peerAs: 65008, localAs: 65008, state: 'Active', sessionState: 'active', uptimeSeconds: undefined, received: 0, advertised: 0, families: [{ afi: 'ipv4', safi: 'unicast', received: 0, advertised: 0 }] },
     ]);
   });
 

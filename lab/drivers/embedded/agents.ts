@@ -40,6 +40,12 @@ export class AgentRuntime {
     this.clients.clear();
   }
 
+  /** Closes one agent's client (a restarted gobgpd listens on a fresh socket). */
+  closeClient(a: { socket: string }): void {
+    this.clients.get(a.socket)?.close();
+    this.clients.delete(a.socket);
+  }
+
   private appliedFile(a: { dir: string }): string {
     return `${a.dir}/agent.json`;
   }

@@ -187,7 +187,8 @@ export class EmbeddedDriver implements Driver {
     try {
       await this.agents.configure(a, mode, { fresh: true });
     } finally {
-      this.agents.close();
+      // Only this agent's client: others may be mid-reconcile (several agents start at once).
+      this.agents.closeClient(a);
     }
   }
 
