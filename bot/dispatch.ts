@@ -240,8 +240,15 @@ class LiveMessage {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.done) return;
-      this.lastUpdate = Date.now();
-      this.chain = this.chain.then(() => (this.ts ? this.out.update(this.ts, this.view.render()) : undefined));
+      this.chain = this.chain.then(async () => {
+        // Spaced from the update actually sent last: one slowed by a busy Slack (or host) must
+        // not bunch the next ones into a burst.
+        const left = this.lastUpdate + this.bot.throttleMs - Date.now();
+        if (left > 0) await new Promise((r) => setTimeout(r, left));
+        if (this.done || !this.ts) return;
+        this.lastUpdate = Date.now();
+        await this.out.update(this.ts, this.view.render());
+      });
     }, wait);
   }
 

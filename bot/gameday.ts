@@ -26,6 +26,9 @@ const TICK_MS = 1000;
 const WATCH_EVERY_MS = 2000;
 const LOOK_TIMEOUT_MS = 20_000;
 
+/** How long an abort waits for the page's thread of a drill started from Slack. */
+const THREAD_WAIT_MS = 60_000;
+
 export class GameDay {
   private timer?: NodeJS.Timeout;
   private busy = false;
@@ -117,6 +120,9 @@ export class GameDay {
       late,
     ]).finally(() => clearTimeout(timer));
     if (!w?.result.abort) return;
+    // A drill started from Slack has its thread once its page is posted: an abort that came
+    // before it (a 2 s outage rule on a loaded host) waits for the thread, so it is said there.
+    if (d.surface === 'slack' && !d.thread && Date.now() - Date.parse(d.startedAt) < THREAD_WAIT_MS) return;
     const caller: Caller = { surface: 'slack', user: d.gameMaster?.user ?? d.startedBy, name: 'the abort rule', channel: d.thread?.channel, level: 'operate' };
     const channel = d.thread?.channel;
     // Said at once (the restore takes a while), then the report when it is done.

@@ -37,7 +37,11 @@ async function picture(): Promise<{ routes: Record<string, string[]>; peers: str
 // The whole table, then the prefix: `routes X --prefix P` is an error when P has no route at all.
 const width = async (router: string, prefix: string) => (await run<RoutesResult>(`routes ${router}`)).routes.find((r) => r.selected && r.prefix === prefix)?.nexthops.filter((n) => n.active).length ?? 0;
 /** A node has one session: found by the node alone (a wrong peerAddress renames its peer). */
-const session_ = async (router: string, peer: string) => (await run<PeersResult>('peers')).peers.find((p) => p.router === router && (p.kind === 'node' || p.peer === peer))!.state;
+const session_ = async (a: string, b: string) => {
+  const peers = (await run<PeersResult>('peers')).peers;
+  const node = [a, b].find((x) => peers.some((p) => p.kind === 'node' && p.router === x));
+  return (node ? peers.find((p) => p.kind === 'node' && p.router === node) : peers.find((p) => p.router === a && p.peer === b))!.state;
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let baseline: Awaited<ReturnType<typeof picture>>;
