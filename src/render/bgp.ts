@@ -2,14 +2,14 @@
 // prints it (status codes with `i` for iBGP, Metric, LocPrf, Weight, AS path and origin code);
 // `bgp <device> --neighbor …`: one neighbor's routes, as vtysh or the Cilium agent lists them.
 import type { BgpResult, BgpRoutesResult } from '../../commands/results.js';
-import { linesToText, seg, stateColor, table, type Line } from './lines.js';
+import { linesToText, seg, stateColor, table, wrapLine, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
 import { tabwriter } from './cilium-table.js';
 
 const ORIGIN: Record<string, string> = { IGP: 'i', EGP: 'e', incomplete: '?' };
 const num = (n?: number) => (n === undefined ? '' : String(n));
 
-export function bgpLines(r: BgpResult): Line[] {
+export function bgpLines(r: BgpResult, width = Infinity): Line[] {
   const lines: Line[] = [[seg(`BGP router identifier ${r.routerId}, local AS number ${r.localAs}`, { bold: true })], []];
   const rows = r.peers.map((p) => {
     const up = /^established$/i.test(p.state);
@@ -18,7 +18,7 @@ export function bgpLines(r: BgpResult): Line[] {
   });
   lines.push(...table(['Neighbor', 'Device', 'AS', 'Up/Down', 'State/PfxRcd', 'PfxSnt'], rows), []);
   if (r.table.length) {
-    lines.push([seg('Status codes: * valid, > best, = multipath, i internal; Origin codes: i - IGP, e - EGP, ? - incomplete', { dim: true })]);
+    lines.push(...wrapLine([seg('Status codes: * valid, > best, = multipath, i internal; Origin codes: i - IGP, e - EGP, ? - incomplete', { dim: true })], width, 14));
     const rows2 = r.table.flatMap((e) =>
       e.paths.map((p, i) => [
         seg(`${p.valid ? '*' : ' '}${p.best ? '>' : p.multipath ? '=' : ' '}${p.internal ? 'i' : ' '}`, { color: p.best ? 'green' : p.multipath ? 'cyan' : undefined }),
@@ -70,6 +70,6 @@ export function bgpRoutesLines(r: BgpRoutesResult): Line[] {
 const isRoutes = (r: BgpResult | BgpRoutesResult): r is BgpRoutesResult => 'routes' in r;
 
 /** Either form of `bgp`'s result. */
-export const bgpAnyLines = (r: BgpResult | BgpRoutesResult): Line[] => (isRoutes(r) ? bgpRoutesLines(r) : bgpLines(r));
+export const bgpAnyLines = (r: BgpResult | BgpRoutesResult, width = Infinity): Line[] => (isRoutes(r) ? bgpRoutesLines(r) : bgpLines(r, width));
 
-export const bgpText = (r: BgpResult | BgpRoutesResult, o: TextOptions) => linesToText(bgpAnyLines(r), o);
+export const bgpText = (r: BgpResult | BgpRoutesResult, o: TextOptions) => linesToText(bgpAnyLines(r, o.width), o);

@@ -1,7 +1,7 @@
 // Operator commands used during incidents: link, agent/router restart, policy, netem.
 import type { LinkResult, NetemResult, PolicySetResult, PolicyShowResult, RestartResult } from '../../commands/drill-results.js';
 import type { PolicyMigrateResult } from '../../commands/policy-migrate.js';
-import { linesToText, ms, seg, table, type Line } from './lines.js';
+import { linesToText, ms, seg, table, wrapLine, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
 
 export const linkText = (r: LinkResult, o: TextOptions) =>
@@ -28,20 +28,28 @@ export function policyShowText(r: PolicyShowResult, o: TextOptions): string {
     seg(p.neighbors.map((n) => `${n.peerAddress} AS${n.peerASN}`).join(', ')),
     seg(p.nodes.join(', ') || '(none)'),
   ]);
-  const lines: Line[] = [...(r.version ? [[seg(`Cilium ${r.version}`, { bold: true })] as Line] : []), ...table(['policy', 'nodeSelector', 'localASN', 'exportPodCIDR', 'neighbors', 'nodes'], rows)];
+  const wide = table(['policy', 'nodeSelector', 'localASN', 'exportPodCIDR', 'neighbors', 'nodes'], rows);
+  const fits = wide.every((l) => l.reduce((n, x) => n + x.text.length, 0) < o.width);
+  // Narrower than the table: one block per policy, its long lists wrapped, nothing cut.
+  const narrow = rows.flatMap(([name, sel, asn, exp, nbrs, nodes]): Line[] => [
+    ...wrapLine([name!, seg(`  nodeSelector ${sel!.text}  localASN ${asn!.text}  exportPodCIDR `), exp!], o.width, 4),
+    ...wrapLine([seg('    neighbors '), nbrs!], o.width, 6),
+    ...wrapLine([seg('    nodes '), nodes!], o.width, 6),
+  ]);
+  const lines: Line[] = [...(r.version ? [[seg(`Cilium ${r.version}`, { bold: true })] as Line] : []), ...(fits ? wide : narrow)];
   // What each node's agent runs (Cilium's model), and the timers in force against Cilium's defaults.
   for (const n of r.nodes ?? []) {
     if (n.state !== 'configured') {
-      lines.push([seg(`${n.node}: `, { bold: true }), seg(`${n.state}: ${n.reason}`, { color: 'yellow' })]);
+      lines.push(...wrapLine([seg(`${n.node}: `, { bold: true }), seg(`${n.state}: ${n.reason}`, { color: 'yellow' })], o.width, 4));
       continue;
     }
     for (const x of n.neighbors) {
       const t = (v: { holdTime: number; keepalive: number; connectRetry: number }) => `${v.holdTime}/${v.keepalive}/${v.connectRetry}s`;
       const lab = x.explicit.length < 3 ? ` (lab fast; Cilium ${t(x.ciliumTimers)})` : ' (set)';
-      lines.push([seg(`${n.node} `, { bold: true }), seg(`→ ${x.peerAddress} AS${x.peerASN} hold/keepalive/retry ${t(x.timers)}`), seg(lab, { dim: true }), seg(x.advertised.length ? ` ${x.advertised.join(', ')}` : ' advertises nothing')]);
+      lines.push(...wrapLine([seg(`${n.node} `, { bold: true }), seg(`→ ${x.peerAddress} AS${x.peerASN} hold/keepalive/retry ${t(x.timers)}`), seg(lab, { dim: true }), seg(x.advertised.length ? ` ${x.advertised.join(', ')}` : ' advertises nothing')], o.width, 4));
     }
   }
-  for (const w of r.warnings ?? []) lines.push([seg('warning ', { color: 'yellow', bold: true }), seg(w)]);
+  for (const w of r.warnings ?? []) lines.push(...wrapLine([seg('warning ', { color: 'yellow', bold: true }), seg(w)], o.width, 8));
   return linesToText(lines, o);
 }
 

@@ -97,7 +97,7 @@ describe('REPL input in tmux', () => {
     startTmux(narrow, ['--lab', lab, 'repl'], {}, { columns: 80, rows: 50 });
     try {
       const lines: string[] = [];
-      for (const line of ['help', 'status', 'check --http --nodeport', 'drill list', 'help check']) {
+      for (const line of ['help', 'status', 'check --http --nodeport', 'drill list', 'help check', 'policy show', 'bgp leaf0']) {
         keys(narrow, 'C-l');
         keys(narrow, '-l', line);
         keys(narrow, 'Enter');
