@@ -37,7 +37,8 @@ export function outageChartSvg(c: ChartInput): string {
   const top = 60;
   const width = labelW + plotW + 40;
   const lanes = Math.max(1, c.flows.length);
-  const marks = c.timeline.filter((e) => e.kind !== 'outage');
+  // The fault, the commands people ran, the passing check and the restore (notes and BGP events are the postmortem's).
+  const marks = c.timeline.filter((e) => ['injected', 'action', 'command', 'resolved', 'restore'].includes(e.kind));
   const plotBottom = top + lanes * laneH;
   const height = plotBottom + 50 + marks.length * 16 + 20;
   const px = (t: number) => labelW + ((t - t0) / (t1 - t0)) * plotW;
@@ -70,9 +71,11 @@ export function outageChartSvg(c: ChartInput): string {
   // Marks: the fault, each command, the passing check, the restore.
   const style = (e: TimelineEntry): [string, string] =>
     e.kind === 'injected' ? [COLORS.down, 'fault injected']
-    : e.kind === 'action' ? [COLORS.fwd, `${e.user}: ${e.line}`]
+    : e.kind === 'action' ? [COLORS.fwd, `${e.name ?? e.user}: ${e.line}`]
+    : e.kind === 'command' ? ['#888', `${e.name}: ${e.line}`]
     : e.kind === 'resolved' ? [COLORS.established, e.by === 'check' ? '`drill check` passed' : 'fixed (seen at drill end)']
-    : ['#666', '`drill end`: restore'];
+    : e.kind === 'restore' ? ['#666', '`drill end`: restore']
+    : ['#666', e.kind];
   marks.forEach((e, i) => {
     const [color, label] = style(e);
     const t = px(Date.parse(e.at));
