@@ -12,23 +12,6 @@ export function sessionErrorText(e: SessionError): string {
   return `${sub ?? code} (${sub ? `${code}, ` : ''}NOTIFICATION${dir} by ${e.by})`;
 }
 
-export function peerTable(peers: PeerRow[], names = true, gap = 2): Line[] {
-  const odd = peers.some((p) => !p.expected);
-
-  const rows = peers.map((p) => [
-    seg(p.router),
-    seg(String(p.localAs)),
-    seg(String(p.peerAs)),
-    seg(`${p.peerAddress}${names && p.peer && p.peer !== p.peerAddress ? ` (${p.peer})` : ''}`),
-    seg(p.state, { color: stateColor(p.state), bold: !/^established$/i.test(p.state) }),
-    seg(p.uptime || '-'),
-    seg(String(p.received)),
-    seg(String(p.advertised)),
-    ...(odd ? [seg(p.expected ? '' : 'unexpected', { color: 'yellow' })] : []),
-  ]);
-  return table(['Node/Router', 'Local AS', 'Peer AS', 'Peer Address', 'Session State', 'Uptime', 'Received', 'Advertised', ...(odd ? [''] : [])], rows, gap);
-}
-
 /** The routers' rows: FRR's view (its state and Up/Down), one row per session end. */
 function routerTable(peers: PeerRow[], names: boolean, gap: number): Line[] {
   const odd = peers.some((p) => !p.expected);
