@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from './types.js';
 import { resolveDevice } from './names.js';
-import { LabError } from '../lab/errors.js';
+import { LabError, UsageError } from '../lab/errors.js';
 
 export interface ExecResult {
   device: string;
@@ -43,6 +43,10 @@ export default defineCommand({
   }),
   permission: 'operate',
   async handler(args, ctx): Promise<ExecResult> {
+    // A lab namespace shares the host's files: a program run in it as root reads and writes
+    // anything on the lab host. From a chat nothing may name a path there.
+    if (ctx.caller.surface === 'slack')
+      throw new UsageError('`exec` runs a program as root on the lab host (namespaces share its files): not from Slack', 'from Slack use the read commands (`interfaces`, `routes`, `vtysh ROUTER show …`); run `exec` in the REPL or the CLI on the lab host');
     const driver = await ctx.driver();
     const podsPerNode = (await driver.record())?.podsPerNode;
     const dev = resolveDevice(ctx.topology, args.device, ['node', 'pod', 'router'], podsPerNode);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UsageError } from '../lab/errors.js';
 import { defineCommand } from './types.js';
 import { resolveDevice } from './names.js';
 import { parseVtyshLine, type VtyshLine } from '../lab/shell/vtysh-words.js';
@@ -41,6 +42,11 @@ export default defineCommand({
   permissionFor: (a) => (a.command.readOnly ? 'read' : 'operate'),
   permissionReason: (a) => a.command.reason,
   async handler(args, ctx): Promise<VtyshResult> {
+    // vtysh's own ways out to the lab host: a shell (`start-shell`), files read or written by
+    // name (`copy`, `write file`). A chat names no path there and gets no shell.
+    const first = args.command.text.split(' ')[0]!.toLowerCase();
+    if (ctx.caller.surface === 'slack' && /^(star|start|start-[a-z]*|cop|copy|wr|wri|writ|write)$/.test(first))
+      throw new UsageError(`\`${first}\` reaches the lab host's shell or files: not from Slack`, 'from Slack run show and clear commands; configuration changes through `policy set`, `link`, `netem`');
     const r = resolveDevice(ctx.topology, args.router, ['router']);
     const driver = await ctx.driver();
     const out = await driver.vtysh(r.name, args.command.text, { timeoutMs: 15_000, signal: ctx.signal });

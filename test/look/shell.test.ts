@@ -3,7 +3,7 @@
 // only, with its argv run as given (no shell), its exit code, and its output and time bounded.
 import { labName, session, ok } from '../helpers/lab.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from '../../commands/execute.js';
@@ -20,6 +20,8 @@ const admin = session(LAB);
 const as = (user: string, level: 'read' | 'operate') => new Session({ lab: LAB, caller: { surface: 'slack', user, level } });
 const reader = as('UREADER', 'read');
 const operator = as('UOPER', 'operate');
+/** An operator at the lab host's terminal: `exec` is refused from Slack. */
+const terminalOperator = new Session({ lab: LAB, caller: { surface: 'cli', user: 'oper', level: 'operate' } });
 
 beforeAll(async () => {
   await ok(admin, 'up --pods-per-node 1');
@@ -87,6 +89,12 @@ describe('vtysh', () => {
     }
   });
 
+  it.each(['start-shell', 'start-shell bash', 'copy running-config startup-config', 'write file', 'do write memory'])('a Slack operator `vtysh leaf0 %s` is refused (host shell or files)', async (cmd) => {
+    const o = await operator.run(['vtysh', 'leaf0', ...cmd.split(' ')]);
+    expect(o.status).toBe('bad-input');
+    expect(o.error!.message).toMatch(/not from Slack/);
+  });
+
   it('an operator runs a non-show command (it reaches FRR)', async () => {
     const o = await operator.run('vtysh leaf0 clear ip bgp 10.1.10.2 soft');
     expect(o.error).toBeUndefined();
@@ -95,6 +103,13 @@ describe('vtysh', () => {
 });
 
 describe('exec', () => {
+  it('is refused from Slack even for an operator (a namespace shares the host\'s files), and nothing runs', async () => {
+    const o = await operator.run(['exec', 'worker2', '--', 'touch', '/tmp/look-slack-exec']);
+    expect(o.status).toBe('bad-input');
+    expect(o.error!.message).toMatch(/not from Slack/);
+    expect(existsSync('/tmp/look-slack-exec')).toBe(false);
+  });
+
   it('is refused for a read user, audited as denied', async () => {
     const o = await reader.run('exec worker2 -- ip -br addr');
     expect(o.status).toBe('denied');
@@ -102,27 +117,27 @@ describe('exec', () => {
   });
 
   it("runs the argv in the node's namespace for an operator: output and exit code", async () => {
-    const o = await operator.run('exec worker2 -- ip -br addr');
+    const o = await terminalOperator.run('exec worker2 -- ip -br addr');
     const r = o.result as ExecResult;
     expect(r).toMatchObject({ device: 'cilium-bgp-worker2', kind: 'node', exitCode: 0, ok: true });
     expect(r.stdout).toContain('10.1.8.10/24');
-    const fail = await operator.run('exec worker2 -- ip route get 192.0.2.1 from 203.0.113.9 iif nope');
+    const fail = await terminalOperator.run('exec worker2 -- ip route get 192.0.2.1 from 203.0.113.9 iif nope');
     expect(fail.exitCode).toBe(1);
     expect((fail.result as ExecResult).exitCode).not.toBe(0);
   });
 
   it('passes words as arguments, never through a shell', async () => {
-    const r = (await operator.run(['exec', 'worker2', '--', 'echo', '$(id)', ';', 'touch', '/tmp/look-pwned'])).result as ExecResult;
+    const r = (await terminalOperator.run(['exec', 'worker2', '--', 'echo', '$(id)', ';', 'touch', '/tmp/look-pwned'])).result as ExecResult;
     expect(r.stdout).toBe('$(id) ; touch /tmp/look-pwned\n');
-    const bad = await operator.run(['exec', 'worker2', '--', '-x']);
+    const bad = await terminalOperator.run(['exec', 'worker2', '--', '-x']);
     expect(bad.status).toBe('bad-input');
   });
 
   it('bounds time and output', async () => {
-    const slow = (await operator.run('exec worker2 --timeout 1 -- sleep 30')).result as ExecResult;
+    const slow = (await terminalOperator.run('exec worker2 --timeout 1 -- sleep 30')).result as ExecResult;
     expect(slow.timedOut).toBe(true);
     expect(slow.durationMs).toBeLessThan(5000);
-    const flood = (await operator.run('exec worker2 --timeout 20 -- busybox yes')).result as ExecResult;
+    const flood = (await terminalOperator.run('exec worker2 --timeout 20 -- busybox yes')).result as ExecResult;
     expect(flood.truncated).toBe(true);
     expect(flood.ok).toBe(false);
     expect(flood.stdout.length).toBeLessThanOrEqual(64 * 1024);
