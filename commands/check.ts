@@ -28,7 +28,7 @@ export default defineCommand({
   cancel: 'partial',
   async handler(args, ctx): Promise<CheckResult> {
     const started = performance.now();
-    if (args.service || (args.from && args.from === ctx.topology.client?.name)) return (await import('../lab/services/check-command.js')).checkServiceCommand(args, ctx, started);
+    if (args.service || (args.from && args.from === ctx.topology.client?.name)) return (await import('./check-service.js')).checkServiceCommand(args, ctx, started);
     const unlessStopped = (err: unknown): undefined => {
       if (!ctx.signal.aborted) throw err;
       return undefined;

@@ -1,20 +1,3 @@
-// Result objects of the Service commands (services, explain, service set/label, workload scale):
-// what handlers return, what every surface renders, and exactly what --json prints.
-export type { ServicesResult, ServiceRow, ExplainResult, ExplainStep } from '../lab/services/explain.js';
-
-export interface ServiceEditResult {
-  /** `service set`, `service label` or `workload scale`. */
-  action: 'set' | 'label' | 'scale';
-  /** The Service or workload. */
-  name: string;
-  field: string;
-  from: unknown;
-  to: unknown;
-  /** Agents restarted because their configuration changed (rare for Service edits). */
-  agentsRestarted: string[];
-  podsAdded: string[];
-  podsRemoved: string[];
-  /** `node prefix` lines: Service /32s announced or withdrawn by the reconcile. */
-  announced: string[];
-  withdrawn: string[];
-}
+// The Service commands' result types live in lab/services/results.ts (lab/ produces them and
+// imports nothing from commands/); re-exported here so every other import keeps working.
+export type * from '../lab/services/results.js';

@@ -3,8 +3,8 @@
 // in the drill-state file, so each step may run in a different process or surface.
 import type { Driver } from '../drivers/types.js';
 import type { DrillCtx, FixVerdict, Scenario } from './types.js';
-import type { DrillCheckResult, DrillEndResult, DrillStartResult } from '../../commands/drill-results.js';
-import type { CheckResult } from '../../commands/results.js';
+import type { DrillCheckResult, DrillEndResult, DrillStartResult } from './results.js';
+import type { CheckResult } from '../results.js';
 import { LabError, UsageError } from '../errors.js';
 import { embeddedOnly, requireRecord, restartRouter } from '../drivers/embedded/ops.js';
 import { addParticipant, appendScore, clearDrill, readDrill, updateDrill, writeDrill, type DrillState } from '../state/drill-state.js';

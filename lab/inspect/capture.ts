@@ -1,7 +1,7 @@
 // tcpdump inside a router's namespace, one per interface, bounded by count and time;
 // cancellable, and startable around a check so the ECMP picture of the seed shows up.
 import type { Driver } from '../drivers/types.js';
-import type { CaptureConversation, CaptureResult, CapturedPacket } from '../../commands/results.js';
+import type { CaptureConversation, CaptureResult, CapturedPacket } from '../results.js';
 import { parseTcpdumpLine } from '../parsers/tcpdump.js';
 import { LabError, UsageError } from '../errors.js';
 

@@ -2,7 +2,7 @@
 // hop that lacks a route, and the session behind it. Reads routers through FRR JSON.
 import type { Driver } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
-import type { PeerRow, Route } from '../../commands/results.js';
+import type { PeerRow, Route } from '../results.js';
 import { findNode, podCidrOf, policyForNode, type Pod } from '../topology/model.js';
 import { readRoutes } from './routes.js';
 import { contains } from '../topology/ip.js';

@@ -3,7 +3,7 @@
 // lost probes took, and only then the routing walk (which hop lacks a route, which session).
 import type { Driver } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
-import type { PingResult } from '../../commands/results.js';
+import type { PingResult } from '../results.js';
 import { interfacesOnPath, memberLabel, type PairPaths } from './paths.js';
 import { readDrift, type Drift } from './facts.js';
 import { collectPeerRows } from './peers.js';

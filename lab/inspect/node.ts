@@ -2,7 +2,7 @@
 // advertised`) and its kernel routes (it installs no learned BGP routes).
 import type { Driver } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
-import type { Route, RoutesResult } from '../../commands/results.js';
+import type { Route, RoutesResult } from '../results.js';
 import { findNode, ownerOfAddress, policyForNode } from '../topology/model.js';
 import { parseGobgpRib } from '../parsers/gobgp.js';
 import { contains } from '../topology/ip.js';

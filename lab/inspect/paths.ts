@@ -11,7 +11,7 @@
 // false failure every few checks of a large fabric; 13 (14 × 14 = 196 pairs) make it 4e-12.
 import type { Driver } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
-import type { Route } from '../../commands/results.js';
+import type { Route } from '../results.js';
 import { findNode, ownerOfAddress, type Pod } from '../topology/model.js';
 import { hostIn, ipToInt, parsePrefix } from '../topology/ip.js';
 import { readRoutes } from './routes.js';

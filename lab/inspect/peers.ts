@@ -2,7 +2,7 @@
 // (GoBGP -j), matched against what the topology expects. Works on any driver.
 import type { Driver, Progress } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
-import type { PeerRow } from '../../commands/results.js';
+import type { PeerRow } from '../results.js';
 import { ownerOfAddress, sessionEnds, sessions } from '../topology/model.js';
 import { parseBgpSummary, parseNeighborResets } from '../parsers/frr.js';
 import { formatUptime, parseGobgpNeighbors } from '../parsers/gobgp.js';

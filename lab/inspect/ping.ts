@@ -1,6 +1,6 @@
 // Pod-to-pod reachability through a driver: ping (and HTTP) from inside each pod.
 import type { Driver } from '../drivers/types.js';
-import type { PingResult } from '../../commands/results.js';
+import type { PingResult } from '../results.js';
 import type { Pod } from '../topology/model.js';
 
 export async function ping(

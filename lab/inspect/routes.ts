@@ -2,7 +2,7 @@
 // ECMP width the topology implies (a leaf reaches a remote rack over every spine).
 import type { Driver } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
-import type { BgpRouteRow, BgpRoutesResult, Route } from '../../commands/results.js';
+import type { BgpRouteRow, BgpRoutesResult, Route } from '../results.js';
 import { ownerOfAddress, podCidrOf, policyForNode, sessionEnds } from '../topology/model.js';
 import { parseAdvertisedRoutes, parseBgpTable, parseRouteTable, originCode } from '../parsers/frr.js';
 import { parseGobgpPaths } from '../parsers/gobgp.js';

@@ -1,5 +1,5 @@
 // FRR JSON (vtysh `… json`) into the product's types. Only fields FRR 8.x documents are read.
-import type { Route, PeerRow } from '../../commands/results.js';
+import type { Route, PeerRow } from '../results.js';
 
 interface FrrNexthop {
   ip?: string;
@@ -136,7 +136,7 @@ export const originCode = (o?: string) => (o === undefined ? '' : ORIGIN_CODE[o]
  * `show bgp ipv4 unicast [PREFIX] json`: both shapes (the table's `routes`, one prefix's `paths`,
  * whose AS path is `aspath.string` and whose best path says `bestpath.overall`).
  */
-export function parseBgpTable(json: string): { prefix: string; paths: import('../../commands/results.js').BgpPath[] }[] {
+export function parseBgpTable(json: string): { prefix: string; paths: import('../results.js').BgpPath[] }[] {
   const data = JSON.parse(json || '{}') as { routes?: Record<string, FrrBgpPath[]>; prefix?: string; paths?: FrrBgpPath[] };
   const entries: [string, FrrBgpPath[]][] = data.routes ? Object.entries(data.routes) : data.prefix ? [[data.prefix, data.paths ?? []]] : [];
   return entries.map(([prefix, paths]) => ({
@@ -158,7 +158,7 @@ export function parseBgpTable(json: string): { prefix: string; paths: import('..
 }
 
 /** `show bgp ipv4 unicast neighbors IP advertised-routes json`. */
-export function parseAdvertisedRoutes(json: string): import('../../commands/results.js').BgpRouteRow[] {
+export function parseAdvertisedRoutes(json: string): import('../results.js').BgpRouteRow[] {
   const data = JSON.parse(json || '{}') as {
     advertisedRoutes?: Record<string, { network?: string; nextHop?: string; path?: string; bgpOriginCode?: string; origin?: string; metric?: number; locPrf?: number; weight?: number; appliedStatusSymbols?: Record<string, boolean> }>;
   };

@@ -117,9 +117,9 @@ const GOBGP_ORIGIN: Record<number, string> = { 0: 'i', 1: 'e', 2: '?' };
  * `gobgp -j global rib` or `gobgp -j neighbor IP adj-out|adj-in`: every path with its
  * attributes (ORIGIN 1, AS_PATH 2, NEXT_HOP 3, MED 4, LOCAL_PREF 5), as `cilium bgp routes` lists them.
  */
-export function parseGobgpPaths(json: string): import('../../commands/results.js').BgpRouteRow[] {
+export function parseGobgpPaths(json: string): import('../results.js').BgpRouteRow[] {
   const table = JSON.parse(json || '{}') as Record<string, GobgpRibEntry[]>;
-  const out: import('../../commands/results.js').BgpRouteRow[] = [];
+  const out: import('../results.js').BgpRouteRow[] = [];
   for (const [prefix, paths] of Object.entries(table ?? {})) {
     for (const p of paths ?? []) {
       const attr = (t: number) => p.attrs?.find((a) => a.type === t);

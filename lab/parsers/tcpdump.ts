@@ -1,5 +1,5 @@
 // tcpdump -n -tt -l lines into packets: `1732550000.123456 IP 10.98.0.10 > 10.98.2.10: ICMP echo request, …`
-import type { CapturedPacket } from '../../commands/results.js';
+import type { CapturedPacket } from '../results.js';
 
 const LINE = /^(\d+\.\d+)\s+IP\s+(\S+)\s+>\s+(\S+):\s+(.*)$/;
 /** `10.1.10.1.179` is address 10.1.10.1, port 179; `10.98.0.10` (ICMP) has no port. */

@@ -3,7 +3,7 @@
 // Service reconcile: pods, nftables, announcements).
 import type { Driver } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
-import type { ServiceEditResult } from '../../commands/service-results.js';
+import type { ServiceEditResult } from './results.js';
 import { TopologySchema } from '../topology/schema.js';
 import { UsageError } from '../errors.js';
 import { validateServices } from './validate.js';

@@ -6,7 +6,7 @@
 // covered by construction, not by hashing luck.
 import type { Driver } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
-import type { PingResult } from '../../commands/results.js';
+import type { PingResult } from '../results.js';
 import { LabError, UsageError } from '../errors.js';
 import { CLIENT_COUNTER_TABLE } from '../drivers/embedded/services.js';
 import { lbIpam, serviceKey } from './lbipam.js';

@@ -1,8 +1,8 @@
 // The `check --from client --service X` branch of the check command: kept here so check.ts
 // gains one line. Returns a CheckResult (one http result per request) with the report attached.
-import type { CheckResult } from '../../commands/results.js';
-import type { CommandContext } from '../../commands/types.js';
-import { UsageError } from '../errors.js';
+import type { CheckResult } from './results.js';
+import type { CommandContext } from './types.js';
+import { UsageError } from '../lab/errors.js';
 
 export async function checkServiceCommand(args: { from?: string; to?: string; service?: string; requests: number }, ctx: CommandContext, started: number): Promise<CheckResult> {
   const client = ctx.topology.client?.name;
@@ -13,7 +13,7 @@ export async function checkServiceCommand(args: { from?: string; to?: string; se
   const driver = await ctx.driver();
   const rec = await driver.record();
   if (!rec) throw new UsageError(`lab ${ctx.lab} is not up`, 'run `bgp-lab up`');
-  const { checkService } = await import('./client-check.js');
+  const { checkService } = await import('../lab/services/client-check.js');
   ctx.progress({ type: 'step', id: 'service', label: `${args.requests} HTTP requests from ${client} to ${args.service}`, state: 'running' });
   const { report, results } = await checkService(driver, ctx.topology, args.service, args.requests, rec.podsPerNode, ctx.signal);
   const passed = results.filter((r) => r.ok).length;
