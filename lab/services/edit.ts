@@ -61,7 +61,7 @@ export function labelService(t: Topology, name: string, assignment: string): { t
   const topology = structuredClone(t);
   const i = serviceIndex(topology, name);
   const svc = topology.services![i]!;
-  const from = svc.labels[key] ?? null;
+  const from = Object.hasOwn(svc.labels, key) ? svc.labels[key]! : null;
   const labels = { ...svc.labels };
   if (value === null) delete labels[key];
   else labels[key] = value;

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { CILIUM_MINORS, ciliumMinor } from '../cilium/version.js';
 import { clientField, lbIpPoolsField, servicesField, workloadsField } from './services-schema.js';
+import { LabelSelectorSchema, labels } from './labels.js';
+export { LabelSelectorSchema } from './labels.js';
 
 // Every string here becomes something else: a namespace or interface name in an `ip -batch`
 // line, a path under the lab directory, a Kubernetes name or label, an image reference, a word
@@ -59,14 +61,6 @@ const image = z
     /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
     'expected an image reference such as burlyluo/nettool:latest',
   );
-// Kubernetes label rules: key = [DNS-1123 subdomain prefix/]name (name <= 63), value <= 63.
-const LABEL_NAME = '[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
-const labelKey = z
-  .string()
-  .max(317)
-  .regex(new RegExp(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?${LABEL_NAME}$`), 'a Kubernetes label key such as rack or topology.kubernetes.io/zone');
-const labelValue = z.string().regex(new RegExp(`^(${LABEL_NAME})?$`), 'a Kubernetes label value: at most 63 letters, digits, dashes, dots, underscores');
-const labels = z.record(labelKey, labelValue).refine((r) => Object.keys(r).length <= LIMITS.labels, `at most ${LIMITS.labels} labels`);
 // Helm values are rendered as `--set a.b=c` words of a shell script: plain keys, one-line scalars.
 const helmKey = z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'a helm value key: letters, digits, dashes, underscores');
 const helmScalar = z.union([z.string().max(256).regex(/^[^\x00-\x1f\x7f'"\\`$]*$/, 'one line without quotes, backslashes, $ or backticks'), z.number(), z.boolean(), z.null()]);
@@ -141,23 +135,6 @@ export const NodeSchema = z.object({
 // ../shared/oracles/cilium/*; which release has which field: lab/cilium/version.ts). The schema
 // accepts every field of every modelled release (1.14–1.19); the version check in
 // lab/cilium/issues.ts refuses a field or kind the topology's release does not have.
-const selectorRequirement = z
-  .object({
-    key: labelKey,
-    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-    values: list(labelValue, 64, 'values').optional(),
-  })
-  .superRefine((r, ctx) => {
-    // k8s.io/apimachinery LabelSelectorAsSelector: what the agent cannot turn into a selector.
-    const n = r.values?.length ?? 0;
-    if ((r.operator === 'In' || r.operator === 'NotIn') && n === 0) ctx.addIssue({ code: 'custom', path: ['values'], message: `values must be given when operator is ${r.operator}` });
-    if ((r.operator === 'Exists' || r.operator === 'DoesNotExist') && n > 0) ctx.addIssue({ code: 'custom', path: ['values'], message: `values must be empty when operator is ${r.operator}` });
-  });
-/** A Kubernetes LabelSelector: matchLabels AND matchExpressions. */
-export const LabelSelectorSchema = z.strictObject({
-  matchLabels: labels.optional(),
-  matchExpressions: list(selectorRequirement, LIMITS.labels, 'expressions').optional(),
-});
 const int32 = (min: number, max = 2147483647) => z.number().int().min(min).max(max);
 const BGP_COMMUNITY = /^(\d{1,5}:\d{1,5}|\d{1,10})$/;
 const BGP_LARGE_COMMUNITY = /^\d{1,10}:\d{1,10}:\d{1,10}$/;

@@ -3,6 +3,7 @@
 // stand for. Every string becomes a Kubernetes name or label, a namespace or interface name in an
 // `ip -batch` line, or an address in an nftables rule: each is checked against what it becomes.
 import { z } from 'zod';
+import { LabelSelectorSchema, labels } from './labels.js';
 
 export const SERVICE_LIMITS = { pools: 16, cidrsPerPool: 16, services: 32, workloads: 16, replicas: 16, requestedIps: 4, clientGateways: 4 } as const;
 
@@ -13,25 +14,9 @@ const ipv4 = z.string().regex(new RegExp(`^${IPV4}$`), 'expected an IPv4 address
 /** A DNS-1123 label; 40 at most where it gets suffixes (pods `<workload>-<node>-<i>`). */
 const name = z.string().max(40, 'at most 40 characters (it gets suffixes)').regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'use lower-case letters, digits and dashes');
 const ifname = z.string().max(15, 'Linux allows 15 characters').regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'an interface name: letters, digits, dots, dashes or underscores');
-const LABEL_NAME = '[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
-const labelKey = z
-  .string()
-  .max(317)
-  .regex(new RegExp(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?${LABEL_NAME}$`), 'a Kubernetes label key such as app or io.cilium/bgp');
-const labelValue = z.string().regex(new RegExp(`^(${LABEL_NAME})?$`), 'a Kubernetes label value: at most 63 letters, digits, dashes, dots, underscores');
-const labels = z.record(labelKey, labelValue).refine((r) => Object.keys(r).length <= 32, 'at most 32 labels');
 const port = z.number().int().min(1).max(65535);
 
-/** metav1.LabelSelector (lab/cilium/selector.ts evaluates it). */
-export const LabelSelectorSchema = z
-  .object({
-    matchLabels: labels.optional(),
-    matchExpressions: z
-      .array(z.object({ key: labelKey, operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(labelValue).max(32).optional() }).strict())
-      .max(16)
-      .optional(),
-  })
-  .strict();
+export { LabelSelectorSchema } from './labels.js';
 
 /**
  * CiliumLoadBalancerIPPool. 1.14 (v2alpha1) spells the ranges `cidrs`; the release that renamed
