@@ -92,9 +92,16 @@ export function matchCommand(words: string[], specs: CommandSpec[]): { spec: Com
   return best;
 }
 
+/** The longest word a command line takes (PATH_MAX). */
+export const MAX_WORD_CHARS = 4096;
+
 export function parseWords(words: string[], specs: CommandSpec[]): ParsedCall {
   const line = words.map((w) => (/^[\w.,:/@=+-]+$/.test(w) ? w : JSON.stringify(w))).join(' ');
   if (!words.length) throw new UsageError('empty command', 'type `help` for the list of commands');
+  // A word longer than any name, path or FRR line is refused before it is matched, echoed in an
+  // error (a 100 KB router name came back as a 100 KB Slack message) or searched for a close name.
+  const long = words.findIndex((w) => w.length > MAX_WORD_CHARS);
+  if (long >= 0) throw new UsageError(`word ${long + 1} is ${words[long]!.length} characters; at most ${MAX_WORD_CHARS}`, 'names, paths and values are far shorter: check what was pasted');
   const match = matchCommand(words, specs);
   if (!match) {
     const names = specs.map((s) => s.name);

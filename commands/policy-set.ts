@@ -11,7 +11,7 @@ export default defineCommand({
     { name: 'field', complete: { values: ['peerASN', 'peerAddress', 'exportPodCIDR', 'localASN', 'holdTimeSeconds', 'keepAliveTimeSeconds', 'connectRetryTimeSeconds', 'peerPort', 'eBGPMultihopTTL', 'gracefulRestart', 'restartTimeSeconds', 'ebgpMultihop', 'peerConfigRef', 'localPreference', 'communities'] } },
     { name: 'value' },
   ],
-  args: z.object({ policy: z.string().describe('policy, cluster config, peer config or advertisement name'), field: z.string().describe('field of virtualRouters[0] or its neighbors[0]; of a v2 object: see `policy show`'), value: z.string().describe('new value') }),
+  args: z.object({ policy: z.string().max(253).describe('policy, cluster config, peer config or advertisement name'), field: z.string().max(64).describe('field of virtualRouters[0] or its neighbors[0]; of a v2 object: see `policy show`'), value: z.string().max(1024).describe('new value') }),
   permission: 'operate',
   mutating: true,
   drillAction: true,

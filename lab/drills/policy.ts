@@ -132,7 +132,7 @@ export function editPolicy(topo: Topology, name: string, field: string, value: s
   const { kind } = findObject(topo, name);
   const table: Record<string, FieldSpec> =
     kind === 'CiliumBGPPeeringPolicy' ? Object.fromEntries(Object.keys(POLICY_FIELDS).map((f) => [f, policyFieldSpec(f as PolicyField)])) : V2_FIELDS[kind];
-  const spec = table[field];
+  const spec = Object.hasOwn(table, field) ? table[field] : undefined; // not Object's own constructor, toString, …
   if (!spec) {
     const guess = closest(field, Object.keys(table));
     throw new UsageError(`a ${kind} has no field "${field}" here`, `${guess ? `did you mean ${guess}? ` : ''}valid: ${Object.keys(table).join(', ')}`);
