@@ -20,7 +20,7 @@ export function drillListText(r: DrillListResult, o: TextOptions): string {
 export function drillStartText(r: DrillStartResult, o: TextOptions): string {
   const lines: Line[] = [
     ...wrapLine([seg('📟 PAGE ', { bold: true, color: 'red' }), seg(r.id ? `(drill ${r.id}) ` : '(random drill) ', { dim: true }), seg(r.page, { bold: true })], o.width, 8),
-    [seg(`started ${time(r.startedAt)} by ${r.startedBy}; ${r.hintsAvailable} hints available (\`drill hint\`); \`drill check\` when you think it is fixed`, { dim: true })],
+    ...wrapLine([seg(`started ${time(r.startedAt)} by ${r.startedBy}; ${r.hintsAvailable} hints available (\`drill hint\`); \`drill check\` when you think it is fixed`, { dim: true })], o.width, 8),
   ];
   return linesToText(lines, o);
 }
