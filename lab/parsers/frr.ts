@@ -80,16 +80,15 @@ export interface BgpSummary {
   peers: (Omit<PeerRow, 'router' | 'kind' | 'peer' | 'expected'> & { description?: string })[];
 }
 
-/** `show bgp summary json` (ipv4Unicast). */
+/** `show bgp summary json`: ipv4Unicast, then (dual stack) the ipv6Unicast peers, each neighbor once. */
 export function parseBgpSummary(json: string): BgpSummary {
-  const data = JSON.parse(json || '{}') as { ipv4Unicast?: { routerId: string; as: number; peers: Record<string, FrrPeer> } };
-  const v4 = data.ipv4Unicast;
+  type Af = { routerId: string; as: number; peers: Record<string, FrrPeer> };
+  const data = JSON.parse(json || '{}') as { ipv4Unicast?: Af; ipv6Unicast?: Af };
+  const v4 = data.ipv4Unicast ?? data.ipv6Unicast;
   if (!v4) return { routerId: '', as: 0, peers: [] };
-  return {
-    routerId: v4.routerId,
-    as: v4.as,
-    peers: Object.entries(v4.peers ?? {}).map(([addr, p]) => ({
-      localAs: p.localAs ?? v4.as,
+  const rows = (af: Af) =>
+    Object.entries(af.peers ?? {}).map(([addr, p]) => ({
+      localAs: p.localAs ?? af.as,
       peerAs: p.remoteAs,
       peerAddress: addr,
       state: p.state,
@@ -100,8 +99,10 @@ export function parseBgpSummary(json: string): BgpSummary {
       received: p.pfxRcd ?? 0,
       advertised: p.pfxSnt ?? 0,
       description: p.desc,
-    })),
-  };
+    }));
+  const peers = rows(v4);
+  if (data.ipv4Unicast && data.ipv6Unicast) for (const r of rows(data.ipv6Unicast)) if (!peers.some((x) => x.peerAddress === r.peerAddress)) peers.push(r);
+  return { routerId: v4.routerId, as: v4.as, peers };
 }
 
 /** `show bgp neighbors json`: why each session last went down (FRR's own words), per neighbor address. */
