@@ -11,7 +11,18 @@ import { parseRouteTable } from '../parsers/frr.js';
 import { routeGaps } from './routes.js';
 
 export function readRoutes6(driver: Driver, topo: Topology, router: string): Promise<Route[]> {
-  return driver.vtysh(router, 'show ipv6 route json').then((json) => parseRouteTable(json, (ip) => ownerOfAddress(topo, ip)?.name));
+  return driver.vtysh(router, 'show ipv6 route json').then((json) => nameLinkLocals(topo, router, parseRouteTable(json, (ip) => ownerOfAddress(topo, ip)?.name)));
+}
+
+/** FRR's IPv6 next hops are the neighbors' link-local addresses: named by the link they are on. */
+export function nameLinkLocals(topo: Topology, router: string, routes: Route[]): Route[] {
+  for (const r of routes)
+    for (const n of r.nexthops) {
+      if (n.device || !n.ip?.startsWith('fe80:') || !n.interface) continue;
+      const link = topo.links.find((l) => l.endpoints.includes(`${router}:${n.interface}`));
+      n.device = link?.endpoints.find((e) => e !== `${router}:${n.interface}`)?.split(':')[0];
+    }
+  return routes;
 }
 
 /** router → IPv6 pod CIDR → expected next hops, for the IPv6 pod CIDRs healthy agents advertise. */

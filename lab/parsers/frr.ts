@@ -1,4 +1,5 @@
 // FRR JSON (vtysh `… json`) into the product's types. Only fields FRR 8.x documents are read.
+import { ip6ToBigInt } from '../topology/ip.js';
 import type { Route, PeerRow } from '../../commands/results.js';
 
 interface FrrNexthop {
@@ -57,6 +58,12 @@ export function parseRouteTable(json: string, deviceOf: (ip: string) => string |
 }
 
 export function comparePrefix(a: string, b: string): number {
+  // IPv6 (dual stack): numerically, as vtysh orders them; IPv4 before IPv6.
+  if (a.includes(':') || b.includes(':')) {
+    if (!a.includes(':') || !b.includes(':')) return a.includes(':') ? 1 : -1;
+    const [x, y] = [a, b].map((p) => [ip6ToBigInt(p.split('/')[0]!), Number(p.split('/')[1] ?? 128)] as const);
+    return x[0] !== y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] - y[1];
+  }
   const key = (p: string) => {
     const [ip, len] = p.split('/');
     return ip!.split('.').map((x) => x.padStart(3, '0')).join('.') + '/' + (len ?? '32').padStart(2, '0');
