@@ -4,7 +4,7 @@
 // parallel: the IPv4 comparison needs both live.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, labName, ok, run, session } from '../helpers/lab.js';
-import type { CheckResult, PeersResult, RoutesResult } from '../../commands/results.js';
+import type { BgpResult, CheckResult, PeersResult, RoutesResult } from '../../commands/results.js';
 import type { DrillStartResult } from '../../commands/drill-results.js';
 import { EmbeddedDriver } from '../../lab/drivers/embedded/index.js';
 import { LocalRunner } from '../../lab/runners/local.js';
@@ -55,6 +55,10 @@ describe('cilium-bgp-dual', () => {
     const v6 = p.peers.find((x) => x.kind === 'node' && x.peerAddress === 'fd00:10:1:8::1')!;
     expect(v6.families!.find((f) => f.afi === 'ipv6')!.received).toBeGreaterThan(0);
     expect(v6.families!.find((f) => f.afi === 'ipv4')!.received).toBe(0);
+    // The leaf's IPv6 BGP table: rack1's IPv6 pod CIDR from both spines (AS 500 and 800).
+    const b = await ok<BgpResult>(dual, 'bgp leaf0 --ipv6');
+    expect(b.peers.filter((x) => x.peerAddress.includes(':') && x.state === 'Established')).toHaveLength(4);
+    expect(b.table.find((e) => e.prefix === 'fd00:98:0:2::/64')!.paths.map((x) => x.nexthop).sort()).toEqual(['fd00:10:1:10::2', 'fd00:10:1:12::2']);
   });
 
   it('check --ipv6 passes with every probe answered', async () => {
