@@ -114,3 +114,23 @@ async function diagnose6(driver: Driver, topo: Topology, pods: Pod[], failed: Pi
     else f.diagnosis = `no answer over IPv6, though ${la} and ${lb} route both pod CIDRs`;
   }
 }
+
+/**
+ * `up`'s IPv6 sweep (dual stack only): one pod per rack pings one pod of every other node over
+ * IPv6, once; the flows that got no answer. Empty for a topology without IPv6.
+ */
+export async function ipv6SweepFailures(driver: Driver, topo: Topology, podsPerNode: number, signal: AbortSignal): Promise<string[]> {
+  if (!hasIpv6(topo)) return [];
+  const pods = podsOf(topo, podsPerNode).filter((p) => p.ip6);
+  const perNode = topo.cluster.nodes.map((n) => pods.find((p) => p.node === n.name)).filter((p): p is Pod => Boolean(p));
+  const rackOf = (p: Pod) => topo.cluster.nodes.find((n) => n.name === p.node)?.rack;
+  const sources = topo.racks.map((r) => perNode.find((p) => rackOf(p) === r.name)).filter((p): p is Pod => Boolean(p));
+  const failed: string[] = [];
+  await Promise.all(sources.map(async (a) => {
+    const dsts = perNode.filter((b) => b.node !== a.node);
+    if (!dsts.length) return;
+    const r = await fping6(driver, a, dsts.map((b) => b.ip6!), 1, signal);
+    for (const b of dsts) if (!r.get(b.ip6!)?.received) failed.push(`${a.name} cannot ping ${b.name} over IPv6 (${b.ip6})`);
+  }));
+  return failed.sort();
+}
