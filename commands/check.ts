@@ -7,7 +7,7 @@ import { UsageError } from '../lab/errors.js';
 export default defineCommand({
   name: 'check',
   summary: "The seed's verification as a matrix: every pod pings every pod over every ECMP path (optionally HTTP and NodePort)",
-  examples: ['check', 'check --size 1400', 'check --count 10 --tolerate-loss 5', 'check --http --nodeport', 'check --from app-control-plane --to app-worker2', 'check --capture leaf0:eth1,eth2'],
+  examples: ['check', 'check --ipv6', 'check --size 1400', 'check --count 10 --tolerate-loss 5', 'check --http --nodeport', 'check --from app-control-plane --to app-worker2', 'check --capture leaf0:eth1,eth2'],
   positionals: [],
   args: z.object({
     from: z.string().optional().describe('only from this pod'),
@@ -21,6 +21,7 @@ export default defineCommand({
     wait: z.coerce.number().min(0).max(120).default(3).describe('seconds to retry failing paths, to tell loss from a dead path'),
     service: z.string().max(80).regex(/^[A-Za-z0-9./-]+$/, 'a Service name or its IP').optional().describe('with --from client: HTTP to this Service (name or IP)'),
     requests: z.coerce.number().int().min(1).max(64).default(8).describe('with --service: HTTP requests to make'),
+    ipv6: z.boolean().default(false).describe('dual stack: every pod pings every pod over IPv6 (fping -6)'),
   }),
   permission: 'read',
   flagCompletions: { from: 'pod', to: 'pod', capture: 'router:interfaces' },
@@ -28,6 +29,18 @@ export default defineCommand({
   cancel: 'partial',
   async handler(args, ctx): Promise<CheckResult> {
     const started = performance.now();
+    if (args.ipv6) {
+      // Dual stack (lab/inspect/check6.ts): pod-to-pod over IPv6; the IPv4-only options do not apply.
+      const { checkIpv6, requireIpv6 } = await import('../lab/inspect/check6.js');
+      requireIpv6(ctx.topology, 'check');
+      const other = (['http', 'nodeport', 'size', 'capture', 'service'] as const).find((k) => args[k] !== undefined && args[k] !== false);
+      if (other) throw new UsageError(`check --ipv6 does not take --${other}`, 'run `check` (IPv4) for it');
+      const driver = await ctx.driver();
+      const rec = await driver.record();
+      if (!rec) throw new UsageError(`lab ${ctx.lab} is not up`, 'run `bgp-lab up`');
+      const pick = (n?: string) => (n ? resolvePod(ctx.topology, n, rec.podsPerNode) : undefined);
+      return checkIpv6(driver, ctx.topology, rec.podsPerNode, { from: pick(args.from), to: pick(args.to), count: args.count, tolerateLoss: args.tolerateLoss, wait: args.wait }, ctx.signal);
+    }
     if (args.service || (args.from && args.from === ctx.topology.client?.name)) return (await import('./check-service.js')).checkServiceCommand(args, ctx, started);
     const unlessStopped = (err: unknown): undefined => {
       if (!ctx.signal.aborted) throw err;

@@ -12,7 +12,7 @@
 //   `families` when given: pkg/bgpv1/gobgp/conversions.go).
 import type { KubeNode, PeeringNeighbor, PeeringPolicy, Topology } from '../topology/schema.js';
 import { addressOf } from '../topology/ip.js';
-import { podCidrOf } from '../topology/model.js';
+import { podCidr6Of, podCidrOf } from '../topology/model.js';
 import { selectorMatches, type LabelSelector } from './selector.js';
 import { servicePaths } from './services.js';
 import { atLeast } from './version.js';
@@ -51,7 +51,7 @@ export function policyError(p: PeeringPolicy): string | undefined {
 const FAMILY: Record<string, AddressFamily> = { ipv4: 'ipv4-unicast', ipv6: 'ipv6-unicast' };
 const DEFAULT_FAMILIES: AddressFamily[] = ['ipv4-unicast', 'ipv6-unicast'];
 
-function neighborOf(p: PeeringPolicy, vrIndex: number, n: PeeringNeighbor, i: number, nodeIp: string): DesiredNeighbor {
+function neighborOf(p: PeeringPolicy, vrIndex: number, n: PeeringNeighbor, i: number, nodeIp: string, nodeIp6?: string): DesiredNeighbor {
   const explicitTimers: DesiredNeighbor['explicitTimers'] = {};
   if (n.connectRetryTimeSeconds !== undefined) explicitTimers.connectRetry = true;
   if (n.holdTimeSeconds !== undefined) explicitTimers.holdTime = true;
@@ -62,7 +62,8 @@ function neighborOf(p: PeeringPolicy, vrIndex: number, n: PeeringNeighbor, i: nu
     peerAddress: ip,
     peerASN: n.peerASN,
     peerPort: n.peerPort ?? 179,
-    localAddress: nodeIp,
+    // Dual stack: an IPv6 peer is reached from the node's IPv6 (the kernel's choice in Cilium, the same address here).
+    localAddress: ip.includes(':') ? nodeIp6 ?? nodeIp : nodeIp,
     timers: {
       connectRetry: n.connectRetryTimeSeconds ?? CILIUM_DEFAULT_TIMERS.connectRetry,
       holdTime: n.holdTimeSeconds ?? CILIUM_DEFAULT_TIMERS.holdTime,
@@ -81,8 +82,12 @@ export function policyInstances(topo: Topology, node: KubeNode, p: PeeringPolicy
   const version = topo.cilium.version;
   const source = `CiliumBGPPeeringPolicy ${p.name}`;
   return p.virtualRouters.map((vr, v) => {
-    const neighbors = vr.neighbors.map((n, i) => neighborOf(p, v, n, i, node.ip));
+    const neighbors = vr.neighbors.map((n, i) => neighborOf(p, v, n, i, node.ip, node.ip6));
     const paths: DesiredPath[] = [];
+    // Every pod CIDR of the node (1.14 exportPodCIDR: IPv4AllocCIDR and IPv6AllocCIDR): IPv6 with
+    // MP_REACH next hop "::", which GoBGP fills with the session's local address (pkg/bgpv1/gobgp AdvertisePath).
+    const cidr6 = podCidr6Of(topo, node);
+    const v6Base: DesiredPath | undefined = vr.exportPodCIDR && cidr6 ? { prefix: cidr6, family: 'ipv6-unicast', nexthop: '::', origin: 'igp', reason: 'PodCIDR', source } : undefined;
     if (vr.exportPodCIDR) {
       const base: DesiredPath = { prefix: podCidrOf(topo, node), family: 'ipv4-unicast', nexthop: node.ip, origin: 'igp', reason: 'PodCIDR', source };
       // 1.15+: advertisedPathAttributes of type PodCIDR, per neighbor; its selector matches the node's labels (nil: every node).
@@ -96,6 +101,7 @@ export function policyInstances(topo: Topology, node: KubeNode, p: PeeringPolicy
           paths.push({ ...base, ...(communities?.length ? { communities } : {}), ...(a?.localPreference !== undefined ? { localPreference: a.localPreference } : {}), toNeighbors: [neighbors[i]!.name] });
         });
     }
+    if (v6Base) paths.push(v6Base);
     // A nil serviceSelector advertises no Service (1.14 pkg/bgpv1/manager/reconcile.go exportLBIPs);
     // 1.15 added serviceAdvertisements (default LoadBalancerIP: the CRD default).
     if (vr.serviceSelector) {

@@ -16,6 +16,10 @@ import serviceNotAdvertised from './service-not-advertised.js';
 import etpLocalNoEndpoints from './etp-local-no-endpoints.js';
 import lbPoolConflict from './lb-pool-conflict.js';
 import type { Topology } from '../topology/schema.js';
+import dualStackV6SessionDown from './dual-stack-v6-session-down.js';
+import { hasIpv6 } from '../topology/model.js';
+/** Dual-stack drills: offered only on a topology with IPv6 (cilium-bgp-dual). */
+export const dualScenarios = [dualStackV6SessionDown] as unknown as Scenario[];
 
 export const scenarios = [
   spineDown,
@@ -34,12 +38,12 @@ export const scenarios = [
 /** Drills of LoadBalancer Services: they need a topology with Services and a client (cilium-bgp-lb). */
 export const serviceScenarios = [serviceNotAdvertised, etpLocalNoEndpoints, lbPoolConflict] as unknown as Scenario[];
 /** What `drill list` offers for a topology: the service drills only where they can run. */
-export const scenariosFor = (t: Topology): Scenario[] => (t.services?.length && t.client ? [...scenarios, ...serviceScenarios] : scenarios);
+export const scenariosFor = (t: Topology): Scenario[] => [...(t.services?.length && t.client ? [...scenarios, ...serviceScenarios] : scenarios), ...(hasIpv6(t) ? dualScenarios : [])];
 
-export const SCENARIO_IDS = [...scenarios, ...serviceScenarios].map((s) => s.id);
+export const SCENARIO_IDS = [...scenarios, ...serviceScenarios, ...dualScenarios].map((s) => s.id);
 
 export function findScenario(id: string): Scenario {
-  const s = [...scenarios, ...serviceScenarios].find((x) => x.id === id);
+  const s = [...scenarios, ...serviceScenarios, ...dualScenarios].find((x) => x.id === id);
   if (!s) {
     const guess = closest(id, SCENARIO_IDS);
     throw new UsageError(`no drill scenario "${id}"`, `${guess ? `did you mean ${guess}? ` : ''}see \`drill list\``);

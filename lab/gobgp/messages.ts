@@ -57,13 +57,17 @@ export function communityValue(c: string): number {
 
 export function pathOf(p: DesiredPath): Msg {
   const [prefix, len] = p.prefix.split('/');
+  const nlri = any('IPAddressPrefix', { prefix, prefixLen: Number(len) });
   const pattrs = [
     any('OriginAttribute', { origin: ORIGIN[p.origin] }),
-    any('NextHopAttribute', { nextHop: p.nexthop }),
+    // IPv6 rides in MP_REACH_NLRI (as Cilium's AdvertisePath builds it); IPv4 in NEXT_HOP.
+    p.family === 'ipv6-unicast'
+      ? any('MpReachNLRIAttribute', { family: { afi: 2, safi: 1 } /* AFI_IP6, SAFI_UNICAST: verify() wants the numbers */, nextHops: [p.nexthop], nlris: [nlri] })
+      : any('NextHopAttribute', { nextHop: p.nexthop }),
     ...(p.communities?.length ? [any('CommunitiesAttribute', { communities: p.communities.map(communityValue) })] : []),
     ...(p.localPreference !== undefined ? [any('LocalPrefAttribute', { localPref: p.localPreference })] : []),
   ];
-  return { family: familyOf(p.family), nlri: any('IPAddressPrefix', { prefix, prefixLen: Number(len) }), pattrs };
+  return { family: familyOf(p.family), nlri, pattrs };
 }
 
 /** What identifies an advertised path for the diff: prefix and every attribute. */

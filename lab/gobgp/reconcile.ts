@@ -6,7 +6,7 @@
 //   multihop or graceful restart changed resets that one session, as GoBGP applies those
 //   only to a new session);
 // - exportPodCIDR / service paths: paths added and withdrawn, sessions untouched.
-import type { DesiredAgent, DesiredInstance } from '../cilium/desired.js';
+import type { DesiredAgent, DesiredInstance, DesiredNeighbor } from '../cilium/desired.js';
 import type { GobgpClient, Msg } from './client.js';
 import { globalOf, listenPortOf, pathKey, pathOf, peerKey, peerOf, type ConnectMode } from './messages.js';
 
@@ -62,7 +62,10 @@ export async function reconcileAgent(
     prev = undefined;
   }
   if (!inst || !next) return { report, applied: undefined };
-  const localAddress = next.nodeIp;
+  const nodeIp = next.nodeIp;
+  // Dual stack: an IPv6 neighbor's session starts from the node's IPv6 (the model's localAddress).
+  const localOf = (n: DesiredNeighbor, v4: string) => (n.peerAddress.includes(':') ? n.localAddress : v4);
+  const localAddress = nodeIp;
   if (!prev) {
     await client.startBgp(globalOf(inst, mode));
     report.started = true;
@@ -78,11 +81,11 @@ export async function reconcileAgent(
   for (const [addr, n] of after) {
     const old = before.get(addr);
     if (!old) {
-      await client.addPeer(peerOf(n, localAddress));
+      await client.addPeer(peerOf(n, localOf(n, localAddress)));
       report.peersAdded.push(addr);
-    } else if (peerKey(old, prev!.localAddress) !== peerKey(n, localAddress)) {
-      const was = peerOf(old, prev!.localAddress);
-      const now = peerOf(n, localAddress);
+    } else if (peerKey(old, localOf(old, prev!.localAddress)) !== peerKey(n, localOf(n, localAddress))) {
+      const was = peerOf(old, localOf(old, prev!.localAddress));
+      const now = peerOf(n, localOf(n, localAddress));
       const res = await client.updatePeer(now);
       report.peersUpdated.push(addr);
       const hard = needsHardReset(was, now);

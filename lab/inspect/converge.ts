@@ -5,6 +5,7 @@ import type { Topology } from '../topology/schema.js';
 import { collectPeerRows } from './peers.js';
 import { sessions } from '../topology/model.js';
 import { expectedPodRoutes, readRoutes, routeGaps } from './routes.js';
+import { ipv6RouteGaps } from './ipv6.js';
 
 export interface ConvergeState {
   sessions: { established: number; expected: number };
@@ -21,6 +22,7 @@ export async function fabricGaps(driver: Driver, topo: Topology, routersOnly = f
   const ends = peers.filter((p) => p.expected && (!routersOnly || p.kind === 'router'));
   const gaps = ends.filter((p) => p.state !== 'Established').map((p) => `${p.router} ↔ ${p.peer} (${p.peerAddress}) is ${p.state}`);
   for (const [router, routes] of tables) gaps.push(...routeGaps(router, routes, expected.get(router)!));
+  gaps.push(...(await ipv6RouteGaps(driver, topo))); // dual stack only: the IPv6 pod CIDRs too
   // Count sessions, not ends: each session once, in the state of whichever end was read.
   const all = sessions(topo);
   const up = all.filter((x) =>

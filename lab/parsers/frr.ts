@@ -1,4 +1,5 @@
 // FRR JSON (vtysh `… json`) into the product's types. Only fields FRR 8.x documents are read.
+import { ip6ToBigInt } from '../topology/ip.js';
 import type { Route, PeerRow } from '../results.js';
 
 interface FrrNexthop {
@@ -57,6 +58,12 @@ export function parseRouteTable(json: string, deviceOf: (ip: string) => string |
 }
 
 export function comparePrefix(a: string, b: string): number {
+  // IPv6 (dual stack): numerically, as vtysh orders them; IPv4 before IPv6.
+  if (a.includes(':') || b.includes(':')) {
+    if (!a.includes(':') || !b.includes(':')) return a.includes(':') ? 1 : -1;
+    const [x, y] = [a, b].map((p) => [ip6ToBigInt(p.split('/')[0]!), Number(p.split('/')[1] ?? 128)] as const);
+    return x[0] !== y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] - y[1];
+  }
   const key = (p: string) => {
     const [ip, len] = p.split('/');
     return ip!.split('.').map((x) => x.padStart(3, '0')).join('.') + '/' + (len ?? '32').padStart(2, '0');
@@ -80,16 +87,15 @@ export interface BgpSummary {
   peers: (Omit<PeerRow, 'router' | 'kind' | 'peer' | 'expected'> & { description?: string })[];
 }
 
-/** `show bgp summary json` (ipv4Unicast). */
+/** `show bgp summary json`: ipv4Unicast, then (dual stack) the ipv6Unicast peers, each neighbor once. */
 export function parseBgpSummary(json: string): BgpSummary {
-  const data = JSON.parse(json || '{}') as { ipv4Unicast?: { routerId: string; as: number; peers: Record<string, FrrPeer> } };
-  const v4 = data.ipv4Unicast;
+  type Af = { routerId: string; as: number; peers: Record<string, FrrPeer> };
+  const data = JSON.parse(json || '{}') as { ipv4Unicast?: Af; ipv6Unicast?: Af };
+  const v4 = data.ipv4Unicast ?? data.ipv6Unicast;
   if (!v4) return { routerId: '', as: 0, peers: [] };
-  return {
-    routerId: v4.routerId,
-    as: v4.as,
-    peers: Object.entries(v4.peers ?? {}).map(([addr, p]) => ({
-      localAs: p.localAs ?? v4.as,
+  const rows = (af: Af) =>
+    Object.entries(af.peers ?? {}).map(([addr, p]) => ({
+      localAs: p.localAs ?? af.as,
       peerAs: p.remoteAs,
       peerAddress: addr,
       state: p.state,
@@ -100,8 +106,10 @@ export function parseBgpSummary(json: string): BgpSummary {
       received: p.pfxRcd ?? 0,
       advertised: p.pfxSnt ?? 0,
       description: p.desc,
-    })),
-  };
+    }));
+  const peers = rows(v4);
+  if (data.ipv4Unicast && data.ipv6Unicast) for (const r of rows(data.ipv6Unicast)) if (!peers.some((x) => x.peerAddress === r.peerAddress)) peers.push(r);
+  return { routerId: v4.routerId, as: v4.as, peers };
 }
 
 /** `show bgp neighbors json`: why each session last went down (FRR's own words), per neighbor address. */

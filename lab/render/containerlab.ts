@@ -33,7 +33,12 @@ export function clabTopology(topo: Topology): ClabTopology {
       kind: 'linux',
       image: SERVER_IMAGE,
       'network-mode': `container:${n.name}`,
-      exec: [`ip addr add ${n.ip}/${parsePrefix(rack.subnet).length} dev ${n.interface}`, `ip route replace default via ${rack.gateway}`],
+      exec: [
+        `ip addr add ${n.ip}/${parsePrefix(rack.subnet).length} dev ${n.interface}`,
+        `ip route replace default via ${rack.gateway}`,
+        // Dual stack: the node's IPv6 on the rack LAN and its IPv6 default route.
+        ...(n.ip6 && rack.subnet6 && rack.gateway6 ? [`ip -6 addr add ${n.ip6}/${rack.subnet6.split('/')[1]} dev ${n.interface}`, `ip -6 route replace default via ${rack.gateway6}`] : []),
+      ],
     };
   }
 

@@ -3,7 +3,7 @@
 // node name (`protocols bgp 65005 { … }`, 1.3) to `protocols bgp { system-as 65005 }`;
 // the 1.3 form no longer validates there.
 import type { Router, Topology } from '../topology/schema.js';
-import { networkOf } from '../topology/ip.js';
+import { isV6, networkOf } from '../topology/ip.js';
 
 type Tree = { [key: string]: Tree | string | null };
 
@@ -24,18 +24,23 @@ export function vyosTree(topo: Topology, router: Router): Tree {
   const ethernet: Tree = {};
   for (const itf of router.interfaces) {
     const node: Tree = { address: itf.address };
+    // Dual stack: VyOS takes a second `address` line for the IPv6 one.
+    if (itf.address6) node[`address ${itf.address6}`] = null;
     if (itf.description) node.description = itf.description;
     node.mtu = String(itf.mtu);
     ethernet[`ethernet ${itf.name}`] = node;
   }
   const networks: Tree = {};
-  for (const n of router.networks) networks[`network ${networkOf(n)}`] = {};
-  const bgp: Tree = { 'address-family': { 'ipv4-unicast': networks } };
+  const networks6: Tree = {};
+  for (const n of router.networks) (isV6(n) ? networks6 : networks)[`network ${networkOf(n)}`] = {};
+  const bgp: Tree = { 'address-family': { 'ipv4-unicast': networks, ...(Object.keys(networks6).length ? { 'ipv6-unicast': networks6 } : {}) } };
   for (const n of router.neighbors) {
     const af: Tree = {};
     if (n.nexthopSelf) af['nexthop-self'] = {};
     if (n.routeReflectorClient) af['route-reflector-client'] = null;
-    const node: Tree = { 'address-family': { 'ipv4-unicast': af } };
+    // VyOS renders `no bgp default ipv4-unicast`: a neighbor carries the families listed under it,
+    // so an IPv6 neighbor gets ipv6-unicast alone (dual stack), an IPv4 one ipv4-unicast.
+    const node: Tree = { 'address-family': { [isV6(n.address) ? 'ipv6-unicast' : 'ipv4-unicast']: af } };
     if (n.description) node.description = n.description;
     node['remote-as'] = String(n.asn);
     bgp[`neighbor ${n.address}`] = node;

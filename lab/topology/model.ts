@@ -1,7 +1,7 @@
 // Facts derived from a topology: pod CIDRs, pods, expected BGP sessions, device lookup.
 // Every driver, renderer and command reads the fabric through these, never re-derives it.
 import type { KubeNode, PeeringPolicy, Rack, Router, Topology } from './schema.js';
-import { addressOf, contains, hostIn, nthSubnet } from './ip.js';
+import { addressOf, contains, hostIn, isV6, nthSubnet } from './ip.js';
 import { desiredAgents, intentOf } from '../cilium/desired.js';
 
 /** podSubnet split in /24s in node order, as the kube-controller-manager allocates. */
@@ -11,11 +11,26 @@ export function podCidrOf(topo: Topology, node: KubeNode): string {
   return nthSubnet(topo.cluster.podSubnet, 24, index);
 }
 
+/** Dual stack: the node's IPv6 pod CIDR (podCIDR6, or podSubnet6 split in /64s in node order). */
+export function podCidr6Of(topo: Topology, node: KubeNode): string | undefined {
+  if (node.podCIDR6) return node.podCIDR6;
+  if (!topo.cluster.podSubnet6) return undefined;
+  return nthSubnet(topo.cluster.podSubnet6, 64, topo.cluster.nodes.findIndex((n) => n.name === node.name));
+}
+
+/** The topology has IPv6 somewhere (a dual-stack fabric): the IPv6 wiring, waits and checks apply. */
+export function hasIpv6(topo: Topology): boolean {
+  return Boolean(topo.cluster.podSubnet6) || topo.routers.some((r) => r.interfaces.some((i) => i.address6));
+}
+
 export interface Pod {
   name: string;
   node: string;
   ip: string;
   podCIDR: string;
+  /** Dual stack only: the pod's IPv6 (host 10+i of the node's IPv6 pod CIDR, like its IPv4). */
+  ip6?: string;
+  podCIDR6?: string;
 }
 
 /** The demo DaemonSet's pods: one per node (or podsPerNode), addresses from the node's pod CIDR. */
@@ -23,6 +38,7 @@ export function podsOf(topo: Topology, podsPerNode = topo.demo.podsPerNode): Pod
   const pods: Pod[] = [];
   for (const node of topo.cluster.nodes) {
     const cidr = podCidrOf(topo, node);
+    const cidr6 = podCidr6Of(topo, node);
     const suffix = node.name.startsWith(`${topo.cluster.name}-`)
       ? node.name.slice(topo.cluster.name.length + 1)
       : node.name;
@@ -32,6 +48,7 @@ export function podsOf(topo: Topology, podsPerNode = topo.demo.podsPerNode): Pod
         node: node.name,
         ip: hostIn(cidr, 10 + i),
         podCIDR: cidr,
+        ...(cidr6 ? { ip6: hostIn(cidr6, 10 + i), podCIDR6: cidr6 } : {}),
       });
     }
   }
@@ -80,10 +97,10 @@ export type DeviceRef =
 /** Which device owns an address (router interface or node IP or pod IP). */
 export function ownerOfAddress(topo: Topology, ip: string): DeviceRef | undefined {
   for (const router of topo.routers) {
-    if (router.interfaces.some((i) => addressOf(i.address) === ip)) return { kind: 'router', name: router.name, router };
+    if (router.interfaces.some((i) => addressOf(i.address) === ip || (i.address6 && addressOf(i.address6) === ip))) return { kind: 'router', name: router.name, router };
   }
-  for (const node of topo.cluster.nodes) if (node.ip === ip) return { kind: 'node', name: node.name, node };
-  for (const pod of podsOf(topo)) if (pod.ip === ip) return { kind: 'pod', name: pod.name, pod };
+  for (const node of topo.cluster.nodes) if (node.ip === ip || node.ip6 === ip) return { kind: 'node', name: node.name, node };
+  for (const pod of podsOf(topo)) if (pod.ip === ip || pod.ip6 === ip) return { kind: 'pod', name: pod.name, pod };
   return undefined;
 }
 
@@ -100,6 +117,10 @@ export interface ExpectedSession {
 }
 
 function localAddressToward(router: Router, peerIp: string): string {
+  if (isV6(peerIp)) {
+    const itf6 = router.interfaces.find((i) => i.address6 && contains(i.address6, peerIp));
+    return itf6 ? addressOf(itf6.address6!) : router.routerId;
+  }
   const iface = router.interfaces.find((i) => contains(i.address, peerIp));
   return iface ? addressOf(iface.address) : router.routerId;
 }

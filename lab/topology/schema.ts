@@ -6,6 +6,7 @@ import { CILIUM_MINORS, ciliumMinor } from '../cilium/version.js';
 import { clientField, lbIpPoolsField, servicesField, workloadsField } from './services-schema.js';
 import { LabelSelectorSchema, labels } from './labels.js';
 export { LabelSelectorSchema } from './labels.js';
+import { canonicalCidr6, canonicalIp6, isValidIp6 } from './ip.js';
 
 // Every string here becomes something else: a namespace or interface name in an `ip -batch`
 // line, a path under the lab directory, a Kubernetes name or label, an image reference, a word
@@ -32,6 +33,29 @@ const cidr = z
   .string()
   .regex(new RegExp(`^${IPV4}/(3[0-2]|[12]?\\d)$`), 'expected an IPv4 prefix such as 10.1.5.0/24 (octets 0-255, length 0-32)');
 const ipv4 = z.string().regex(new RegExp(`^${IPV4}$`), 'expected an IPv4 address such as 10.1.5.1 (octets 0-255)');
+// IPv6 (optional, alongside IPv4): node's parser, then kept in RFC 5952 form as FRR prints it.
+const ipv6 = z
+  .string()
+  .max(39, 'an IPv6 address is at most 39 characters')
+  .refine(isValidIp6, 'expected an IPv6 address such as fd00:10:1:5::1 (no zone, no dotted IPv4 part)')
+  .transform(canonicalIp6);
+const cidr6 = z
+  .string()
+  .max(43, 'an IPv6 prefix is at most 43 characters')
+  .refine((s) => {
+    const [addr, len, extra] = s.split('/');
+    return extra === undefined && !!addr && isValidIp6(addr) && /^(12[0-8]|1[01]\d|[1-9]?\d)$/.test(len ?? '');
+  }, 'expected an IPv6 prefix such as fd00:10:1:5::1/64 (length 0-128)')
+  .transform(canonicalCidr6);
+/** Either family, told apart by the colon: router neighbors, networks and policy peers. */
+const anyIp = z.string().max(39).superRefine((s, ctx) => {
+  const r = (s.includes(':') ? ipv6 : ipv4).safeParse(s);
+  if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]!.message });
+}).transform((s) => (s.includes(':') ? canonicalIp6(s) : s));
+const anyCidr = z.string().max(43).superRefine((s, ctx) => {
+  const r = (s.includes(':') ? cidr6 : cidr).safeParse(s);
+  if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]!.message });
+}).transform((s) => (s.includes(':') ? canonicalCidr6(s) : s));
 /** A device, rack or bridge name: a DNS-1123 label (also a namespace suffix and a directory name). */
 const name = z
   .string()
@@ -73,12 +97,15 @@ export const InterfaceSchema = z.object({
   name: ifname,
   /** Address with prefix length, e.g. 10.1.10.1/24. */
   address: cidr,
+  /** Optional IPv6 address with prefix length, e.g. fd00:10:1:10::1/64 (dual stack). */
+  address6: cidr6.optional(),
   mtu: z.number().int().min(576).max(9216).default(9000),
   description,
 });
 
 export const RouterNeighborSchema = z.object({
-  address: ipv4,
+  /** IPv4 or IPv6: an IPv6 neighbor carries ipv6-unicast only, an IPv4 one ipv4-unicast (dual stack). */
+  address: anyIp,
   asn,
   description,
   routeReflectorClient: z.boolean().default(false),
@@ -93,7 +120,7 @@ export const RouterSchema = z.object({
   image: image.default('burlyluo/vyos:1.4.0'),
   interfaces: list(InterfaceSchema, LIMITS.interfaces, 'interfaces').min(1),
   /** Prefixes announced with `network` statements. */
-  networks: list(cidr, LIMITS.networks, 'networks').default([]),
+  networks: list(anyCidr, LIMITS.networks, 'networks').default([]),
   neighbors: list(RouterNeighborSchema, LIMITS.neighbors, 'neighbors').default([]),
   /** VyOS masquerade of the rack LAN out of eth0; real lab only (the embedded lab has no eth0). */
   nat: z
@@ -115,6 +142,9 @@ export const RackSchema = z.object({
   leafInterface: ifname.default('eth3'),
   subnet: cidr,
   gateway: ipv4,
+  /** Dual stack: the rack LAN's IPv6 prefix and the leaf's address on it (both or neither). */
+  subnet6: cidr6.optional(),
+  gateway6: ipv6.optional(),
 });
 
 export const NodeSchema = z.object({
@@ -129,6 +159,10 @@ export const NodeSchema = z.object({
   interface: ifname.default('net0'),
   /** Pod CIDR; when absent, the controller manager's allocation (podSubnet split in /24s, node order). */
   podCIDR: cidr.optional(),
+  /** Dual stack: the node's IPv6 on the rack LAN (rack subnet6). */
+  ip6: ipv6.optional(),
+  /** IPv6 pod CIDR; when absent, podSubnet6 split in /64s in node order. */
+  podCIDR6: cidr6.optional(),
 });
 
 // ---- Cilium's BGP objects (field names, defaults and limits from the CRDs in
@@ -151,7 +185,8 @@ const gracefulRestart = z.strictObject({ enabled: z.boolean(), restartTimeSecond
 const secretName = z.string().max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Kubernetes Secret name');
 
 export const PeeringNeighborSchema = z.strictObject({
-  peerAddress: cidr,
+  /** IPv4 or IPv6 (a dual-stack node peers with its leaf once per family). */
+  peerAddress: anyCidr,
   peerPort: port.optional(),
   peerASN: asn,
   eBGPMultihopTTL: int32(1, 255).optional(),
@@ -288,6 +323,8 @@ export const TopologySchema = z.object({
     name: kubeName(40),
     image: image.default('kindest/node:v1.27.3'),
     podSubnet: cidr,
+    /** Dual stack: IPv6 pod addresses, a /64 per node (kind's podSubnet gets both, comma separated). */
+    podSubnet6: cidr6.optional(),
     disableDefaultCNI: z.boolean().default(true),
     nodes: list(NodeSchema, LIMITS.nodes, 'nodes').min(1),
   }),

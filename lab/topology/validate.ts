@@ -1,8 +1,8 @@
 // Semantic checks on top of the schema: what a network engineer would catch in review.
 // Each issue names the field path and says what to do.
 import type { Topology } from './schema.js';
-import { addressOf, contains, isValidIp, networkOf, overlaps, parsePrefix } from './ip.js';
-import { podCidrOf } from './model.js';
+import { addressOf, contains, isV6, isValidIp, isValidIp6, networkOf, overlaps, parsePrefix, parsePrefix6 } from './ip.js';
+import { podCidr6Of, podCidrOf } from './model.js';
 import { intentOf } from '../cilium/desired.js';
 import { ciliumIssues } from '../cilium/issues.js';
 import { validateServices } from '../services/validate.js';
@@ -57,7 +57,7 @@ export function validateTopology(topo: Topology): TopologyIssue[] {
     });
     if (!isValidIp(r.routerId)) add(`routers[${i}].routerId`, `"${r.routerId}" is not a valid IPv4 address`);
     r.networks.forEach((n, j) => {
-      if (!r.interfaces.some((itf) => networkOf(itf.address) === networkOf(n)))
+      if (!r.interfaces.some((itf) => networkOf(itf.address) === networkOf(n) || (itf.address6 && networkOf(itf.address6) === networkOf(n))))
         add(`routers[${i}].networks[${j}]`, `${n} is not connected to ${r.name}; announce only its interface subnets`);
     });
   });
@@ -141,8 +141,8 @@ export function validateTopology(topo: Topology): TopologyIssue[] {
   topo.routers.forEach((r, i) =>
     r.neighbors.forEach((n, j) => {
       const path = `routers[${i}].neighbors[${j}]`;
-      const router = topo.routers.find((x) => x.interfaces.some((itf) => addressOf(itf.address) === n.address));
-      const node = topo.cluster.nodes.find((x) => x.ip === n.address);
+      const router = topo.routers.find((x) => x.interfaces.some((itf) => addressOf(itf.address) === n.address || (itf.address6 && addressOf(itf.address6) === n.address)));
+      const node = topo.cluster.nodes.find((x) => x.ip === n.address || x.ip6 === n.address);
       if (router === r) add(`${path}.address`, `${n.address} is ${r.name}'s own address`);
       else if (router && router.asn !== n.asn) add(`${path}.asn`, `${router.name} is AS ${router.asn}, not ${n.asn}`);
       else if (node) {
@@ -150,7 +150,7 @@ export function validateTopology(topo: Topology): TopologyIssue[] {
         if (intent.state === 'configured' && !intent.agent.instances.some((x) => x.localASN === n.asn))
           add(`${path}.asn`, `node ${node.name} runs AS ${intent.agent.instances.map((x) => x.localASN).join(', ')} (${intent.agent.sources[0]}), not ${n.asn}`);
       } else if (!router) add(`${path}.address`, `no router interface or node has address ${n.address}`);
-      if (!r.interfaces.some((itf) => contains(itf.address, n.address)))
+      if (!r.interfaces.some((itf) => contains(isV6(n.address) ? itf.address6 ?? '::/128' : itf.address, n.address)))
         add(`${path}.address`, `${n.address} is on none of ${r.name}'s subnets; peers must be directly connected`);
     }),
   );
@@ -162,13 +162,91 @@ export function validateTopology(topo: Topology): TopologyIssue[] {
       vr.neighbors.forEach((n, k) => {
         const path = `cilium.bgpPeeringPolicies[${i}].virtualRouters[${j}].neighbors[${k}]`;
         const ip = addressOf(n.peerAddress);
-        const router = topo.routers.find((x) => x.interfaces.some((itf) => addressOf(itf.address) === ip));
+        const router = topo.routers.find((x) => x.interfaces.some((itf) => addressOf(itf.address) === ip || (itf.address6 && addressOf(itf.address6) === ip)));
         if (!router) add(`${path}.peerAddress`, `${n.peerAddress} matches no router address; use the leaf's rack-LAN address`);
         else if (router.asn !== n.peerASN) add(`${path}.peerASN`, `${router.name} (${ip}) is AS ${router.asn}, not ${n.peerASN}`);
       }),
     );
   });
+  issues.push(...ipv6Issues(topo));
   if (!issues.length) issues.push(...ciliumIssues(topo));
   issues.push(...validateServices(topo));
+  return issues;
+}
+
+/**
+ * Dual stack: the IPv6 half checked as the IPv4 half is (addresses once, both ends of a link on
+ * one subnet, gateways on the leaf, nodes on their rack's subnet6, pod CIDRs /64s that fit
+ * podSubnet6), and IPv6 never without its IPv4 twin being there too.
+ */
+export function ipv6Issues(topo: Topology): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const addrs = new Map<string, string>();
+  const claim = (ip: string, path: string) => {
+    if (!isValidIp6(ip)) return add(path, `"${ip}" is not a valid IPv6 address`);
+    const prev = addrs.get(ip);
+    if (prev) add(path, `duplicate address ${ip} (also at ${prev}); use a free address`);
+    else addrs.set(ip, path);
+  };
+  const segments: { subnet: string; path: string }[] = [];
+  topo.routers.forEach((r, i) => r.interfaces.forEach((itf, j) => itf.address6 && claim(addressOf(itf.address6), `routers[${i}].interfaces[${j}].address6`)));
+  topo.cluster.nodes.forEach((n, i) => n.ip6 && claim(n.ip6, `cluster.nodes[${i}].ip6`));
+  topo.links.forEach((l, i) => {
+    const itfs = l.endpoints.map((ep) => {
+      const [dev, ifname] = ep.split(':');
+      return topo.routers.find((r) => r.name === dev)?.interfaces.find((x) => x.name === ifname);
+    });
+    const [a, b] = itfs;
+    if (!a || !b) return;
+    if (Boolean(a.address6) !== Boolean(b.address6)) add(`links[${i}]`, `only one end of ${l.endpoints.join(' - ')} has an address6; give both ends one or neither`);
+    else if (a.address6 && b.address6) {
+      if (networkOf(a.address6) !== networkOf(b.address6)) add(`links[${i}]`, `${l.endpoints[0]} (${a.address6}) and ${l.endpoints[1]} (${b.address6}) are on different IPv6 subnets; put both ends on one`);
+      else segments.push({ subnet: networkOf(a.address6), path: `links[${i}]` });
+    }
+  });
+  topo.racks.forEach((r, i) => {
+    if (Boolean(r.subnet6) !== Boolean(r.gateway6)) return add(`racks[${i}]`, 'give subnet6 and gateway6 together, or neither');
+    if (!r.subnet6 || !r.gateway6) return;
+    if (!contains(r.subnet6, r.gateway6)) add(`racks[${i}].gateway6`, `gateway6 ${r.gateway6} is not in the rack subnet6 ${r.subnet6}`);
+    const itf = topo.routers.find((x) => x.name === r.leaf)?.interfaces.find((x) => x.name === r.leafInterface);
+    if (itf && (!itf.address6 || addressOf(itf.address6) !== r.gateway6))
+      add(`racks[${i}].gateway6`, `gateway6 ${r.gateway6} is not ${r.leaf} ${itf.name}'s address6 (${itf.address6 ? addressOf(itf.address6) : 'none'})`);
+    segments.push({ subnet: networkOf(r.subnet6), path: `racks[${i}].subnet6` });
+  });
+  topo.cluster.nodes.forEach((n, i) => {
+    const rack = topo.racks.find((r) => r.name === n.rack);
+    if (!n.ip6) return;
+    if (!rack?.subnet6) add(`cluster.nodes[${i}].ip6`, `node ${n.name} has an ip6 but rack ${n.rack} has no subnet6/gateway6`);
+    else if (!contains(rack.subnet6, n.ip6)) add(`cluster.nodes[${i}].ip6`, `node ${n.name} (${n.ip6}) is not on ${rack.name}'s subnet6 ${rack.subnet6}`);
+  });
+  for (let a = 0; a < segments.length; a++)
+    for (let b = a + 1; b < segments.length; b++)
+      if (overlaps(segments[a]!.subnet, segments[b]!.subnet))
+        add(segments[b]!.path, `subnet ${segments[b]!.subnet} overlaps ${segments[a]!.subnet} (${segments[a]!.path}); give each segment its own subnet`);
+  const ps6 = topo.cluster.podSubnet6;
+  const explicit6 = topo.cluster.nodes.some((n) => n.podCIDR6);
+  if (explicit6 && !ps6) add('cluster.podSubnet6', 'a node has a podCIDR6 but the cluster has no podSubnet6');
+  if (ps6) {
+    for (const s of segments) if (overlaps(s.subnet, ps6)) add('cluster.podSubnet6', `podSubnet6 ${ps6} overlaps ${s.subnet} (${s.path})`);
+    const len = parsePrefix6(ps6).length;
+    if (len > 64) add('cluster.podSubnet6', `podSubnet6 ${ps6} is smaller than one /64 per node`);
+    else if (len > 48 && topo.cluster.nodes.length > 2 ** (64 - len))
+      add('cluster.podSubnet6', `${topo.cluster.nodes.length} nodes need ${topo.cluster.nodes.length} /64s; ${ps6} has ${2 ** (64 - len)}`);
+    else {
+      const seen: string[] = [];
+      topo.cluster.nodes.forEach((n, i) => {
+        const c = podCidr6Of(topo, n)!;
+        if (!contains(ps6, c)) add(`cluster.nodes[${i}].podCIDR6`, `IPv6 pod CIDR ${c} does not fit podSubnet6 ${ps6}`);
+        const clash = seen.find((x) => overlaps(x, c));
+        if (clash) add(`cluster.nodes[${i}].podCIDR6`, `IPv6 pod CIDR ${c} overlaps ${clash} of another node`);
+        seen.push(c);
+      });
+      // A node with a pod IPv6 needs a way out: its ip6 and its rack's gateway6.
+      topo.cluster.nodes.forEach((n, i) => {
+        if (!n.ip6) add(`cluster.nodes[${i}].ip6`, `podSubnet6 is set but node ${n.name} has no ip6; give it one on its rack's subnet6`);
+      });
+    }
+  }
   return issues;
 }

@@ -27,6 +27,7 @@ export async function waitConverged(
     lastReported = line;
     if (!state.gaps.length) {
       const failed = await probeEveryCidr(driver, topo, podsPerNode, opts.signal);
+      if (!failed.length) failed.push(...(await (await import('../../inspect/check6.js')).ipv6SweepFailures(driver, topo, podsPerNode, opts.signal))); // dual stack only
       // The routers see every session, nodes' included (from their leaf): no second read.
       if (!failed.length) return state;
       state = { ...state, gaps: failed };

@@ -10,6 +10,7 @@ import { deviceDir, deviceOfNs, nsName } from './names.js';
 import { labDir } from '../index.js';
 import { lowProbeAddressesOf, probeAddressesOf, probeBlockOf, renderCounterNft } from '../../inspect/paths.js';
 import { planServices } from './services.js';
+import { planIpv6 } from './ipv6.js';
 
 /** containerlab's default veth MTU: the kind nodes' net0 and the rack bridges get it. */
 export const CLAB_MTU = 9500;
@@ -211,6 +212,8 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
     });
   });
 
+  // Dual stack (lab/drivers/embedded/ipv6.ts): IPv6 lines beside the IPv4 ones; nothing for IPv4-only.
+  const v6 = planIpv6(topo, pods, (d) => byNs.get(ns(d)), () => [...byNs.values()]);
   const svcPlan = planServices(lab, topo, podsPerNode, nsPlan, veth);
 
   const routers: RouterPlan[] = topo.routers.map((r) => ({
@@ -240,6 +243,7 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
   ]);
   // Absolute paths: `ip netns exec` would otherwise search PATH for each program.
   const wiringBatch = [
+    ...v6.beforeLinks,
     ...linkBatch,
     ...namespaces.flatMap((n) => [
       `netns exec ${n.ns} /usr/sbin/ip -batch ${n.batchFile}`,
