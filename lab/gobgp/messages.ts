@@ -108,12 +108,14 @@ export interface ExportPlan {
   paths: DesiredPath[];
   /** Export policies, one per peer; undefined: no routing policy (GoBGP's default accept). */
   policies?: ExportPolicy[];
+  /** What the global export does with a path no statement accepts: REJECT for v2 (Cilium's), ACCEPT for v2alpha1's per-neighbor attributes. */
+  defaultAction?: 'ACCEPT' | 'REJECT';
 }
 
 const isLarge = (c: string) => /^\d+:\d+:\d+$/.test(c);
 
 export function exportPlan(inst: DesiredInstance): ExportPlan {
-  if (!inst.paths.some((p) => p.toNeighbors)) return { paths: inst.paths };
+  if (!inst.exportReject && !inst.paths.some((p) => p.toNeighbors)) return { paths: inst.paths };
   const addrOf = new Map(inst.neighbors.map((n) => [n.name, n.peerAddress]));
   const paths = new Map<string, DesiredPath>();
   const byPeer = new Map<string, Map<string, ExportStatement>>();
@@ -137,7 +139,7 @@ export function exportPlan(inst: DesiredInstance): ExportPlan {
   const policies = [...byPeer.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([neighbor, stmts]) => ({ name: `cilium-lab-${neighbor}`, neighbor, statements: [...stmts.values()].map((s) => ({ ...s, prefixes: [...s.prefixes].sort() })) }));
-  return { paths: [...paths.values()], policies };
+  return { paths: [...paths.values()], policies, defaultAction: inst.exportReject ? 'REJECT' : 'ACCEPT' };
 }
 
 /** The GoBGP messages of one export policy: its defined sets, then the policy (statements inline). */

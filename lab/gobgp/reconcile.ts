@@ -71,14 +71,14 @@ async function removePolicies(client: GobgpClient, old: ExportPolicy[]): Promise
   }
 }
 
-async function installPolicies(client: GobgpClient, next: ExportPolicy[]): Promise<void> {
+async function installPolicies(client: GobgpClient, next: ExportPolicy[], defaultAction: 'ACCEPT' | 'REJECT'): Promise<void> {
   for (const p of next) {
     const { definedSets, policy } = policyMessages(p);
     for (const s of definedSets) await client.addDefinedSet(s);
     await client.addPolicy(policy);
   }
-  // Cilium: DefaultExportAction REJECT, "do not advertise routes by default".
-  await client.addExportAssignment(next.map((p) => p.name), 'REJECT');
+  // Cilium v2: DefaultExportAction REJECT, "do not advertise routes by default".
+  await client.addExportAssignment(next.map((p) => p.name), defaultAction);
 }
 
 /**
@@ -113,10 +113,10 @@ export async function reconcileInstance(
   // Routing policies before peers and paths: a new session or path is exported as intended at once.
   const planBefore = prev ? exportPlan(prev.instance) : undefined;
   const planAfter = exportPlan(inst);
-  const policiesChanged = JSON.stringify(planBefore?.policies ?? null) !== JSON.stringify(planAfter.policies ?? null);
+  const policiesChanged = JSON.stringify([planBefore?.policies ?? null, planBefore?.defaultAction]) !== JSON.stringify([planAfter.policies ?? null, planAfter.defaultAction]);
   if (policiesChanged) {
     if (planBefore?.policies) await removePolicies(client, planBefore.policies);
-    if (planAfter.policies) await installPolicies(client, planAfter.policies);
+    if (planAfter.policies) await installPolicies(client, planAfter.policies, planAfter.defaultAction ?? 'REJECT');
     report.policiesChanged.push(...new Set([...(planBefore?.policies ?? []), ...(planAfter.policies ?? [])].map((p) => p.name)));
   }
 
