@@ -149,6 +149,10 @@ export class GobgpClient {
   addExportAssignment(policies: string[], defaultAction: 'ACCEPT' | 'REJECT'): Promise<Msg> {
     return this.call('AddPolicyAssignment', { assignment: { name: 'global', direction: 'EXPORT', policies: policies.map((name) => ({ name })), defaultAction } });
   }
+  /** The export default alone (no policies): a deleted assignment leaves GoBGP's default at NONE, which exports nothing. */
+  setExportDefault(defaultAction: 'ACCEPT' | 'REJECT'): Promise<Msg> {
+    return this.call('SetPolicyAssignment', { assignment: { name: 'global', direction: 'EXPORT', policies: [], defaultAction } });
+  }
   deleteExportAssignment(): Promise<Msg> {
     return this.call('DeletePolicyAssignment', { assignment: { name: 'global', direction: 'EXPORT' }, all: true });
   }

@@ -139,6 +139,8 @@ export function exportPlan(inst: DesiredInstance): ExportPlan {
   const policies = [...byPeer.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([neighbor, stmts]) => ({ name: `cilium-lab-${neighbor}`, neighbor, statements: [...stmts.values()].map((s) => ({ ...s, prefixes: [...s.prefixes].sort() })) }));
+  // No policy at all (nothing advertised): Cilium makes no AddRoutePolicy call, GoBGP keeps its default.
+  if (!policies.length) return { paths: [...paths.values()] };
   return { paths: [...paths.values()], policies, defaultAction: inst.exportReject ? 'REJECT' : 'ACCEPT' };
 }
 

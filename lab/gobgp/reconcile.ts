@@ -117,6 +117,8 @@ export async function reconcileInstance(
   if (policiesChanged) {
     if (planBefore?.policies) await removePolicies(client, planBefore.policies);
     if (planAfter.policies) await installPolicies(client, planAfter.policies, planAfter.defaultAction ?? 'REJECT');
+    // Back to no routing policy (v2 → v2alpha1): GoBGP's own default, export everything.
+    else await client.setExportDefault('ACCEPT');
     report.policiesChanged.push(...new Set([...(planBefore?.policies ?? []), ...(planAfter.policies ?? [])].map((p) => p.name)));
   }
 

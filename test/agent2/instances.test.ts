@@ -75,6 +75,10 @@ describe('one gobgpd per BGP instance', () => {
     expect(new Set(sockets).size).toBe(procs.length);
     expect(procs.length).toBe(6);
     for (const sock of sockets) expect(Buffer.byteLength(sock!)).toBeLessThanOrEqual(107);
+    // status sees every instance's daemon.
+    const health = await d.health();
+    expect(health.find((h) => h.name === RACK0[0]!.node)?.daemons.map((x) => [x.name, x.alive])).toEqual([['gobgpd', true], ['gobgpd-1', true]]);
+    expect(health.find((h) => h.name === 'cilium-bgp-worker2')?.daemons.map((x) => x.name)).toEqual(['gobgpd']);
   });
 
   it('brings up both sessions of a two-instance node: leaf0 (AS 65005) and spine0 (AS 500)', async () => {

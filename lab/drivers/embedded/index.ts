@@ -7,7 +7,7 @@ import type { Topology } from '../../topology/schema.js';
 import { LabError, UsageError } from '../../errors.js';
 import { labDir, readLabRecord, writeLabRecord } from '../index.js';
 import { apiDir, planFabric, type AgentPlan, type FabricPlan } from './fabric.js';
-import { AgentRuntime, gobgpdArgv, instanceCalls, slotFor, slotOf, type ConnectMode } from './agents.js';
+import { AgentRuntime, gobgpdArgv, instanceCalls, slotFor, slotOf, slotsOf, type ConnectMode } from './agents.js';
 import { exportPlan, listenPortOf } from '../../gobgp/messages.js';
 import { nsName, NS_PREFIX, labOfNs } from './names.js';
 import { LocalRunner, runOk } from '../../runners/local.js';
@@ -242,7 +242,7 @@ export class EmbeddedDriver implements Driver {
       plan.namespaces.map(async (n): Promise<DeviceHealth> => {
         const daemons =
           n.kind === 'router' ? await Promise.all([daemon(n.device, 'zebra'), daemon(n.device, 'bgpd')])
-          : n.kind === 'node' && plan.agents.some((a) => a.node === n.device) ? [await daemon(n.device, 'gobgpd')]
+          : n.kind === 'node' && plan.agents.some((a) => a.node === n.device) ? await Promise.all(slotsOf(plan.agents.find((a) => a.node === n.device)!).map((s) => daemon(n.device, s.daemon, 'gobgpd')))
           : n.kind === 'pod' ? [await daemon(n.device, 'httpd', 'busybox')]
           : [];
         return { name: n.device, kind: n.kind, namespace: present.has(n.ns), daemons };
