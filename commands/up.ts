@@ -40,7 +40,10 @@ export default defineCommand({
     const { podsOf } = await import('../lab/topology/model.js');
     if (args.dryRun) {
       const pods = podsOf(topology, args.podsPerNode ?? topology.demo.podsPerNode).map((p) => ({ name: p.name, node: p.node, ip: p.ip }));
-      return { lab: ctx.lab, driver: driver.name, converged: false, durationMs: performance.now() - started, steps, sessions: { established: 0, expected: 0 }, pods, dryRun: true, plan };
+      // What each node's BGP agent would announce for Services, and why (agent engineer's block).
+      const { serviceAnnouncementSteps } = await import('../lab/cilium/announcements.js');
+      const announced = [...(plan ?? []), ...serviceAnnouncementSteps(topology)];
+      return { lab: ctx.lab, driver: driver.name, converged: false, durationMs: performance.now() - started, steps, sessions: { established: 0, expected: 0 }, pods, dryRun: true, plan: announced };
     }
     const { fabricGaps } = await import('../lab/inspect/converge.js');
     const state = args.wait ? converged ?? (await fabricGaps(driver, topology)) : undefined;

@@ -116,6 +116,7 @@ export function clusterConfigInstances(topo: Topology, node: KubeNode, cc: BgpCl
       listenPort: ov?.localPort ?? inst.localPort ?? -1,
       neighbors,
       paths: mergePaths(paths, neighbors.map((n) => n.name)),
+      exportReject: true,
     });
   }
   return { instances, sources: [...sources] };

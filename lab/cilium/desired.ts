@@ -9,7 +9,7 @@
 import type { KubeNode, Topology } from '../topology/schema.js';
 import { policyError, policyInstances, policySelection } from './peering-policy.js';
 import { clusterConfigInstances, clusterConfigsOf } from './bgp-v2.js';
-import { hasBgpV2Objects, hasPeeringPolicy } from './version.js';
+import { atLeast, hasBgpV2Objects, hasPeeringPolicy } from './version.js';
 
 export interface BgpTimers {
   connectRetry: number;
@@ -72,6 +72,12 @@ export interface DesiredInstance {
   listenPort: number;
   neighbors: DesiredNeighbor[];
   paths: DesiredPath[];
+  /**
+   * v2 (CiliumBGPClusterConfig, 1.16+): every advertisement is exported through per-peer routing
+   * policies with a default export of REJECT (reconcilerv2/policies.go), so nothing reaches a
+   * peer unless an advertisement aims it there, learned routes included. Absent: v2alpha1.
+   */
+  exportReject?: boolean;
 }
 
 export interface DesiredAgent {
@@ -131,7 +137,12 @@ export function intentOf(topo: Topology, node: KubeNode): AgentIntent {
       return {
         node: node.name,
         state: 'conflict',
-        reason: `more than one CiliumBGPPeeringPolicy applies to this node (${names.join(', ')}); Cilium applies no policy at all and withdraws every session`,
+        // 1.14/1.15 controller.go: the selection error → FullWithdrawal. 1.16–1.18 (the BGPv1/v2 mode
+        // table): the error is returned before anything is applied, so a node starting fresh, as
+        // at `up`, configures nothing, its v2 CiliumBGPNodeConfig included (lab/cilium/SOURCES.md).
+        reason: atLeast(version, '1.16')
+          ? `more than one CiliumBGPPeeringPolicy applies to this node (${names.join(', ')}); Cilium's agent stops at that error and applies nothing, not even a CiliumBGPClusterConfig's`
+          : `more than one CiliumBGPPeeringPolicy applies to this node (${names.join(', ')}); Cilium applies no policy at all and withdraws every session`,
         sources: names.map((n) => `CiliumBGPPeeringPolicy ${n}`),
       };
     }

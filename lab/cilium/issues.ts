@@ -7,7 +7,7 @@
 import type { Topology } from '../topology/schema.js';
 import { addressOf } from '../topology/ip.js';
 import { CILIUM_DEFAULT_TIMERS, desiredAgents } from './desired.js';
-import { policyError, policySelects } from './peering-policy.js';
+import { duplicateAsnAt, policyError, policySelects } from './peering-policy.js';
 import { advertisementsSelected, clusterConfigSelects, clusterConfigsOf } from './bgp-v2.js';
 import { FIELD_SINCE, VALUE_SINCE, atLeast, hasPeeringPolicy, hasBgpV2Objects, ciliumMinor } from './version.js';
 import type { LabelSelector } from './selector.js';
@@ -91,6 +91,9 @@ export function ciliumIssues(topo: Topology): CiliumIssue[] {
       const others = [...new Set(conflicted.flatMap((n) => ((intentOfNode.get(n) as { sources: string[] }).sources).map((s) => s.split(' ')[1]!)))].filter((x) => x !== p.name);
       warn(`${path}.nodeSelector`, `${names(conflicted)} ${conflicted.length === 1 ? 'is' : 'are'} selected by policies ${p.name} and ${names(others)}: Cilium applies no policy at all there and withdraws all ${conflicted.length === 1 ? 'its' : 'their'} sessions`);
     }
+    const dup = duplicateAsnAt(p);
+    if (dup >= 0)
+      warn(`${path}.virtualRouters[${dup}].localASN`, `virtualRouters[${dup}] repeats localASN ${p.virtualRouters[dup]!.localASN}: Cilium's agent stops at the repeat (one BGP server per local ASN) and runs only virtualRouters[0..${dup - 1}] of policy ${p.name}; give each virtual router its own localASN`);
     const e = policyError(p);
     if (e && selected.length) warn(path, `${e}; Cilium's agent refuses the policy, so ${names(selected)} appl${selected.length === 1 ? 'ies' : 'y'} nothing from it`);
     if (atLeast(version, '1.18')) warn(path, `CiliumBGPPeeringPolicy is deprecated in Cilium 1.18 and removed in 1.19; \`policy migrate\` writes the equivalent v2 objects`);

@@ -5,7 +5,8 @@
 //   (FullWithdrawal): "it will apply no policy at all" (Documentation/network/bgp-control-plane.rst).
 // - validation: pkg/k8s/apis/cilium.io/v2alpha1/bgpp_types.go CiliumBGPNeighbor.Validate after
 //   SetDefaults; the controller returns the error and configures nothing from the policy.
-// - one BGP server per virtual router, keyed by localASN (pkg/bgpv1/manager/manager.go), each
+// - one BGP server per virtual router, keyed by localASN (pkg/bgpv1/manager/manager.go; a repeated
+//   localASN stops the diff there: see duplicateAsnAt and lab/cilium/SOURCES.md), each
 //   with ListenPort -1 (the agent never listens) and the node's IPv4 as router ID.
 // - defaults: the CRD's (connectRetry 120, hold 90, keepalive 30, peerPort 179, eBGPMultihopTTL 1,
 //   gracefulRestart.restartTimeSeconds 120); families IPv4 and IPv6 unicast (1.14 always; 1.15+
@@ -33,19 +34,34 @@ export function policySelection(topo: Topology, node: KubeNode): PolicySelection
   return { state: 'selected', policy: matching[0]! };
 }
 
-/** Cilium's words for a policy its agent refuses (bgpp_types.go Validate, manager.go), or undefined. */
+/**
+ * Cilium's words for a policy its agent refuses, or undefined: the controller's validatePolicy
+ * (CiliumBGPNeighbor.Validate after SetDefaults) and reconcileBGPP's wrapping, verbatim.
+ */
 export function policyError(p: PeeringPolicy): string | undefined {
-  const asns = new Set<number>();
   for (const vr of p.virtualRouters) {
-    if (asns.has(vr.localASN)) return `invalid BGP peering policy ${p.name}: cannot register BGP server with local ASN ${vr.localASN}: already registered`;
-    asns.add(vr.localASN);
     for (const n of vr.neighbors) {
       const keepalive = n.keepAliveTimeSeconds ?? CILIUM_DEFAULT_TIMERS.keepalive;
       const hold = n.holdTimeSeconds ?? CILIUM_DEFAULT_TIMERS.holdTime;
-      if (keepalive > hold) return `invalid BGP peering policy ${p.name}: keepAliveTimeSeconds larger than holdTimeSeconds for peer ASN:${n.peerASN} IP:${n.peerAddress}`;
+      if (keepalive > hold) return `invalid BGP peering policy ${p.name}: KeepAliveTimeSeconds larger than HoldTimeSeconds for peer ASN:${n.peerASN} IP:${n.peerAddress}`;
     }
   }
   return undefined;
+}
+
+/**
+ * The index of the first virtual router that repeats an earlier one's localASN, or -1.
+ * manager.go's reconcileDiff keys servers by local ASN and stops at a repeat ("encountered
+ * duplicate local ASNs"), an error ConfigurePeers ignores: the virtual routers before the
+ * repeat are registered, the repeat and every one after it are not (no error on the node).
+ */
+export function duplicateAsnAt(p: PeeringPolicy): number {
+  const seen = new Set<number>();
+  for (const [i, vr] of p.virtualRouters.entries()) {
+    if (seen.has(vr.localASN)) return i;
+    seen.add(vr.localASN);
+  }
+  return -1;
 }
 
 const FAMILY: Record<string, AddressFamily> = { ipv4: 'ipv4-unicast', ipv6: 'ipv6-unicast' };
@@ -81,7 +97,8 @@ function neighborOf(p: PeeringPolicy, vrIndex: number, n: PeeringNeighbor, i: nu
 export function policyInstances(topo: Topology, node: KubeNode, p: PeeringPolicy): DesiredInstance[] {
   const version = topo.cilium.version;
   const source = `CiliumBGPPeeringPolicy ${p.name}`;
-  return p.virtualRouters.map((vr, v) => {
+  const dup = duplicateAsnAt(p);
+  return (dup >= 0 ? p.virtualRouters.slice(0, dup) : p.virtualRouters).map((vr, v) => {
     const neighbors = vr.neighbors.map((n, i) => neighborOf(p, v, n, i, node.ip, node.ip6));
     const paths: DesiredPath[] = [];
     // Every pod CIDR of the node (1.14 exportPodCIDR: IPv4AllocCIDR and IPv6AllocCIDR): IPv6 with

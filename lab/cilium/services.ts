@@ -31,6 +31,11 @@ export interface ServiceDecision {
   why: string;
 }
 
+/** The labels a service selector sees: the Service's own plus its name and namespace (reconcilerv2/service.go serviceLabelSet; 1.14 the same). */
+export function serviceLabels(svc: Service): Record<string, string> {
+  return { ...svc.labels, 'io.kubernetes.service.name': svc.name, 'io.kubernetes.service.namespace': svc.namespace };
+}
+
 /** Per Service, whether this node announces it for the request and why (the same rules as servicePaths). */
 export function serviceDecisions(topo: Topology, node: KubeNode, req: ServiceAdvertisementRequest, ipam: LbIpam = lbIpam(topo)): ServiceDecision[] {
   return servicesOf(topo).map((svc) => decide(topo, node, req, svc, ipam));
@@ -41,7 +46,7 @@ function decide(topo: Topology, node: KubeNode, req: ServiceAdvertisementRequest
   const alloc = ipam.allocations.get(key);
   const no = (why: string): ServiceDecision => ({ service: key, ip: alloc?.ip, announced: false, why });
   if (!req.selector) return no(`${req.source} has no serviceSelector: it advertises no Service`);
-  if (!selectorMatches(req.selector, svc.labels)) return no(`${req.source} serviceSelector does not match the Service's labels`);
+  if (!selectorMatches(req.selector, serviceLabels(svc))) return no(`${req.source} serviceSelector does not match the Service's labels`);
   if (!req.addresses.includes('LoadBalancerIP')) return no(`${req.source} advertises ${req.addresses.join(', ') || 'no address types'}, not LoadBalancerIP`);
   if (svc.type !== 'LoadBalancer') return no(`type ${svc.type}: no LoadBalancer IP`);
   if (!alloc?.ip) return no(`no LoadBalancer IP (${alloc?.condition?.reason ?? 'not allocated'})`);

@@ -129,8 +129,35 @@ export class GobgpClient {
   deletePeer(address: string): Promise<Msg> {
     return this.call('DeletePeer', { address });
   }
-  resetPeer(address: string, soft: boolean): Promise<Msg> {
-    return this.call('ResetPeer', { address, soft, direction: 'BOTH' });
+  resetPeer(address: string, soft: boolean, direction: 'BOTH' | 'OUT' = 'BOTH'): Promise<Msg> {
+    return this.call('ResetPeer', { address, soft, direction });
+  }
+  // Routing policies (Cilium's v2 per-peer advertisements: pkg/bgpv1/gobgp AddRoutePolicy).
+  addDefinedSet(definedSet: Msg): Promise<Msg> {
+    return this.call('AddDefinedSet', { definedSet });
+  }
+  deleteDefinedSet(definedType: string, name: string): Promise<Msg> {
+    return this.call('DeleteDefinedSet', { definedSet: { definedType, name }, all: true });
+  }
+  addPolicy(policy: Msg): Promise<Msg> {
+    return this.call('AddPolicy', { policy, referExistingStatements: false });
+  }
+  deletePolicy(name: string): Promise<Msg> {
+    return this.call('DeletePolicy', { policy: { name }, preserveStatements: false, all: true });
+  }
+  /** The global export assignment: these policies, then `defaultAction` for what none accepted. */
+  addExportAssignment(policies: string[], defaultAction: 'ACCEPT' | 'REJECT'): Promise<Msg> {
+    return this.call('AddPolicyAssignment', { assignment: { name: 'global', direction: 'EXPORT', policies: policies.map((name) => ({ name })), defaultAction } });
+  }
+  /** The export default alone (no policies): a deleted assignment leaves GoBGP's default at NONE, which exports nothing. */
+  setExportDefault(defaultAction: 'ACCEPT' | 'REJECT'): Promise<Msg> {
+    return this.call('SetPolicyAssignment', { assignment: { name: 'global', direction: 'EXPORT', policies: [], defaultAction } });
+  }
+  deleteExportAssignment(): Promise<Msg> {
+    return this.call('DeletePolicyAssignment', { assignment: { name: 'global', direction: 'EXPORT' }, all: true });
+  }
+  async listExportAssignment(): Promise<Msg[]> {
+    return (await this.stream('ListPolicyAssignment', { name: 'global', direction: 'EXPORT' })).map((r) => r.assignment as Msg);
   }
   async listPeers(): Promise<Msg[]> {
     return (await this.stream('ListPeer', {})).map((r) => r.peer as Msg);

@@ -150,7 +150,8 @@ export function validateTopology(topo: Topology): TopologyIssue[] {
         if (intent.state === 'configured' && !intent.agent.instances.some((x) => x.localASN === n.asn))
           add(`${path}.asn`, `node ${node.name} runs AS ${intent.agent.instances.map((x) => x.localASN).join(', ')} (${intent.agent.sources[0]}), not ${n.asn}`);
       } else if (!router) add(`${path}.address`, `no router interface or node has address ${n.address}`);
-      if (!r.interfaces.some((itf) => contains(isV6(n.address) ? itf.address6 ?? '::/128' : itf.address, n.address)))
+      // iBGP peers need not share a subnet (FRR's iBGP TTL is 255): a node's second virtual router may peer with a spine across its leaf.
+      if (n.asn !== r.asn && !r.interfaces.some((itf) => contains(isV6(n.address) ? itf.address6 ?? '::/128' : itf.address, n.address)))
         add(`${path}.address`, `${n.address} is on none of ${r.name}'s subnets; peers must be directly connected`);
     }),
   );

@@ -46,7 +46,7 @@ export function upLines(r: UpResult): Line[] {
       [seg(`dry run: ${plan.length} steps for lab ${r.lab} (${r.driver}); nothing was run`, { bold: true })],
       ...plan.flatMap((s, i): Line[] => [
         [seg(`${String(i + 1).padStart(3)}. ${s.label}`)],
-        [seg(s.file ? `     > ${s.file}` : `     $ ${displayArgv(s.argv)}`, { dim: true })],
+        ...(s.file || s.argv.length ? [[seg(s.file ? `     > ${s.file}` : `     $ ${displayArgv(s.argv)}`, { dim: true })]] : []),
         ...(s.input ?? []).map((l): Line => [seg(`       ${l}`, { dim: true })]),
       ]),
     ];

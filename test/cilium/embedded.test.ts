@@ -64,7 +64,7 @@ describe('the agent model in the embedded lab', () => {
     expect(o.exitCode).toBe(0);
     const r = o.result as { unpeered: { node: string; state: string; reason: string }[] };
     expect(r.unpeered.filter((u) => u.state === 'invalid')).toEqual(['cilium-bgp-worker2', 'cilium-bgp-worker3'].map((node) => ({
-      node, state: 'invalid', reason: 'invalid BGP peering policy rack1: keepAliveTimeSeconds larger than holdTimeSeconds for peer ASN:65008 IP:10.1.8.1/24',
+      node, state: 'invalid', reason: 'invalid BGP peering policy rack1: KeepAliveTimeSeconds larger than HoldTimeSeconds for peer ASN:65008 IP:10.1.8.1/24',
     })));
     const show = await ok<PolicyShowResult>(s, 'policy show rack1');
     expect(show.nodes!.map((n) => n.state)).toEqual(['invalid', 'invalid']);

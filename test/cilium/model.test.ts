@@ -102,10 +102,10 @@ describe("every 1.14 field, and the versions' fields", () => {
     const intents = byNode(desiredAgents(r.topology!));
     for (const n of RACK0) {
       expect(intents[n]!.state).toBe('invalid');
-      expect((intents[n] as { reason: string }).reason).toBe('invalid BGP peering policy rack0: keepAliveTimeSeconds larger than holdTimeSeconds for peer ASN:65005 IP:10.1.5.1/24');
+      expect((intents[n] as { reason: string }).reason).toBe('invalid BGP peering policy rack0: KeepAliveTimeSeconds larger than HoldTimeSeconds for peer ASN:65005 IP:10.1.5.1/24');
     }
     for (const n of RACK1) expect(intents[n]!.state).toBe('configured');
-    expect(warnings(r).map((w) => w.message).join('\n')).toMatch(/keepAliveTimeSeconds larger than holdTimeSeconds.*cilium-bgp-control-plane and cilium-bgp-worker apply nothing from it/);
+    expect(warnings(r).map((w) => w.message).join('\n')).toMatch(/KeepAliveTimeSeconds larger than HoldTimeSeconds.*cilium-bgp-control-plane and cilium-bgp-worker apply nothing from it/);
   });
 
   it('a 1.15 field is refused for 1.14, naming 1.15; accepted for 1.16', () => {

@@ -7,11 +7,87 @@ import type { AgentPlan } from './fabric.js';
 import type { DesiredAgent } from '../../cilium/desired.js';
 import type { GobgpClient } from '../../gobgp/client.js';
 import type { AppliedAgent, ReconcileReport } from '../../gobgp/reconcile.js';
+import type { DesiredInstance } from '../../cilium/desired.js';
 import type { ConnectMode } from '../../gobgp/messages.js';
 import { LabError } from '../../errors.js';
 import { runOk } from '../../runners/local.js';
 
 export type { ConnectMode };
+
+/**
+ * One gobgpd per BGP instance (Cilium: one BgpServer per virtual router / bgpInstance, all in
+ * one agent). Slot 0 is the node's first instance and keeps the one-instance names (gobgpd.pid,
+ * gobgpd.log, agent.json, the plan's socket); slot i > 0 has its own `-i` files and socket.
+ */
+export interface InstanceSlot {
+  slot: number;
+  /** The daemon's name for pid/log files: `gobgpd`, `gobgpd-1`, … */
+  daemon: string;
+  socket: string;
+  pidFile: string;
+  logFile: string;
+  appliedFile: string;
+}
+
+export function slotOf(a: { dir: string; socket: string }, slot: number): InstanceSlot {
+  const sfx = slot === 0 ? '' : `-${slot}`;
+  return {
+    slot,
+    daemon: `gobgpd${sfx}`,
+    socket: slot === 0 ? a.socket : a.socket.replace(/\.sock$/, `${sfx}.sock`),
+    pidFile: `${a.dir}/gobgpd${sfx}.pid`,
+    logFile: `${a.dir}/gobgpd${sfx}.log`,
+    appliedFile: `${a.dir}/agent${sfx}.json`,
+  };
+}
+
+/** The slots a plan's agent runs: one per desired instance (at least the first). */
+export function slotsOf(a: AgentPlan): InstanceSlot[] {
+  return Array.from({ length: Math.max(1, a.desired.instances.length) }, (_, i) => slotOf(a, i));
+}
+
+/**
+ * The gobgpd serving a `gobgp` CLI call: `instance` by name or index when given; else the one
+ * whose instance has the neighbor the arguments name (`neighbor <ip> …`); else the first.
+ */
+export function slotFor(a: AgentPlan, args: string[], instance?: string | number): InstanceSlot | undefined {
+  const insts = a.desired.instances;
+  if (instance !== undefined) {
+    const i = typeof instance === 'number' ? instance : insts.findIndex((x) => x.name === instance || String(x.localASN) === instance);
+    return i >= 0 && i < Math.max(1, insts.length) ? slotOf(a, i) : undefined;
+  }
+  const at = args.indexOf('neighbor');
+  const addr = at >= 0 ? args[at + 1] : undefined;
+  const i = addr ? insts.findIndex((x) => x.neighbors.some((n) => n.peerAddress === addr)) : -1;
+  return slotOf(a, Math.max(0, i));
+}
+
+/**
+ * gobgpd with no configuration file, its API on a unix socket, in the node's UTS namespace
+ * (GoBGP sends os.Hostname() in its FQDN capability). Cilium starts its GoBGP the same way and
+ * configures it through the API.
+ */
+export function gobgpdArgv(a: { uts: string }, s: InstanceSlot): string[] {
+  return [
+    '/usr/bin/nsenter', `--uts=${a.uts}`, '--',
+    '/usr/sbin/start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile',
+    '--pidfile', s.pidFile, '--output', s.logFile,
+    '--exec', '/usr/bin/gobgpd', '--', '--api-hosts', `unix://${s.socket}`, '-l', 'warn', '-p', '--pprof-disable',
+  ];
+}
+
+/** The GoBGP API calls that configure one instance, as text (`up --dry-run`). */
+export function instanceCalls(inst: DesiredInstance, listenPort: number, policies: { name: string; neighbor: string; statements: { prefixes: string[] }[] }[] | undefined): string[] {
+  return [
+    `StartBgp asn=${inst.localASN} router-id=${inst.routerId} listen-port=${listenPort}`,
+    ...(policies ?? []).map((p) => `AddPolicy ${p.name} (export to ${p.neighbor} only: ${p.statements.flatMap((s) => s.prefixes).join(', ')}), default export REJECT`),
+    ...inst.neighbors.map((n) => `AddPeer ${n.peerAddress} peer-as=${n.peerASN} port=${n.peerPort}${n.gracefulRestart.enabled ? ' graceful-restart' : ''}${n.ebgpMultihopTTL > 1 ? ` multihop-ttl=${n.ebgpMultihopTTL}` : ''}`),
+    ...inst.paths.map((p) => `AddPath ${p.prefix} next-hop ${p.nexthop} origin ${p.origin} (${p.reason}${p.toNeighbors ? ` to ${p.toNeighbors.join(', ')}` : ''})`),
+  ];
+}
+
+const GO_ENV = { GOMAXPROCS: '1' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Agents configured at once at `up`: each is a handful of calls; more only queue on 2 cores. */
 const CONFIGURE_WORKERS = 16;
@@ -22,7 +98,7 @@ export class AgentRuntime {
   private readonly clients = new Map<string, GobgpClient>();
   constructor(private readonly d: EmbeddedDriver) {}
 
-  private async client(a: AgentPlan): Promise<GobgpClient> {
+  private async client(a: { socket: string }): Promise<GobgpClient> {
     let c = this.clients.get(a.socket);
     if (!c) {
       const { GobgpClient } = await import('../../gobgp/client.js');
@@ -46,37 +122,83 @@ export class AgentRuntime {
     this.clients.delete(a.socket);
   }
 
-  private appliedFile(a: { dir: string }): string {
-    return `${a.dir}/agent.json`;
-  }
-
-  async applied(a: { dir: string }): Promise<AppliedAgent | undefined> {
-    const text = await this.d.runner.readFile(this.appliedFile(a)).catch(() => undefined);
+  async applied(a: { dir: string; socket?: string }, slot = 0): Promise<AppliedAgent | undefined> {
+    const text = await this.d.runner.readFile(slotOf({ dir: a.dir, socket: a.socket ?? '' }, slot).appliedFile).catch(() => undefined);
     return text ? (JSON.parse(text) as AppliedAgent) : undefined;
   }
 
+  private async pidOf(s: InstanceSlot): Promise<string | undefined> {
+    const pid = (await this.d.runner.readFile(s.pidFile).catch(() => undefined))?.trim();
+    if (!pid || !/^\d+$/.test(pid)) return undefined;
+    return (await this.d.runner.run(['kill', '-0', pid])).exitCode === 0 ? pid : undefined;
+  }
+
+  /** SIGKILL (as a deleted Cilium pod) and wait until it is gone; its socket and record removed. */
+  private async stopSlot(s: InstanceSlot): Promise<void> {
+    this.closeClient(s);
+    const pid = await this.pidOf(s);
+    if (pid) {
+      await this.d.runner.run(['kill', '-KILL', pid]);
+      for (let t = 0; t < 60 && (await this.d.runner.run(['kill', '-0', pid])).exitCode === 0; t++) await sleep(50);
+    }
+    await this.d.runner.run(['rm', '-f', '--', s.socket, s.appliedFile]);
+  }
+
+  private async startSlot(a: AgentPlan, s: InstanceSlot): Promise<void> {
+    await this.stopSlot(s);
+    await runOk(this.d.runner, ['ip', 'netns', 'exec', a.ns, ...gobgpdArgv(a, s)], { env: GO_ENV });
+  }
+
+  /** The instance slots above 0 whose gobgpd runs now (from their pid files). */
+  private async extraSlotsRunning(a: AgentPlan): Promise<InstanceSlot[]> {
+    const ls = await this.d.runner.run(['ls', '-1', '--', a.dir]);
+    const slots = [...new Set(ls.stdout.split('\n').flatMap((f) => { const m = /^gobgpd-(\d+)\.pid$/.exec(f.trim()); return m ? [Number(m[1])] : []; }))];
+    const out: InstanceSlot[] = [];
+    for (const i of slots) if (await this.pidOf(slotOf(a, i))) out.push(slotOf(a, i));
+    return out;
+  }
+
+  /** Stops every instance's gobgpd above the first (the node lost its BGP configuration). */
+  async stopExtraInstances(a: AgentPlan | undefined): Promise<void> {
+    if (a) for (const s of await this.extraSlotsRunning(a)) await this.stopSlot(s);
+  }
+
   /**
-   * Reconciles one agent: `fresh` for a gobgpd that just started (nothing applied yet),
+   * Reconciles one agent, every instance on its own gobgpd: `fresh` for an agent whose first
+   * gobgpd just started (nothing applied yet; the other instances' gobgpds are started anew),
    * otherwise against what the last reconcile applied. `next` undefined: Cilium runs no BGP.
    */
   async configure(a: AgentPlan, mode: ConnectMode, opts: { fresh: boolean; next?: DesiredAgent | null }): Promise<ReconcileReport> {
-    const { reconcileAgent } = await import('../../gobgp/reconcile.js');
-    const c = await this.client(a);
-    await c.ready(READY_MS).catch(async (err: Error) => {
-      // Say why: the daemon died (its log says why) or is alive but its API never came up.
-      const pid = (await this.d.runner.readFile(`${a.dir}/gobgpd.pid`).catch(() => undefined))?.trim();
-      const alive = pid ? (await this.d.runner.run(['kill', '-0', pid])).exitCode === 0 : false;
-      const log = ((await this.d.runner.readFile(`${a.dir}/gobgpd.log`).catch(() => undefined)) ?? '').trim().split('\n').at(-1);
-      throw new LabError(`${a.node}: ${err.message} (gobgpd ${alive ? `pid ${pid} is running` : 'is not running'}${log ? `; its log: ${log}` : ''})`, { hint: `see ${a.dir}/gobgpd.log` });
-    });
-    const before = opts.fresh ? undefined : await this.applied(a);
+    const { reconcileInstance, mergeReports } = await import('../../gobgp/reconcile.js');
     const next = opts.next === null ? undefined : opts.next ?? a.desired;
-    const { report, applied } = await reconcileAgent(c, before, next, mode).catch((err: Error) => {
-      throw new LabError(`${a.node}: configuring its BGP agent failed: ${err.message}`, { hint: `see ${a.dir}/gobgpd.log; \`bgp-lab agent restart ${a.node}\` starts it from the policy again` });
-    });
-    if (applied) await this.d.runner.writeFile(this.appliedFile(a), JSON.stringify(applied, null, 2) + '\n');
-    else await this.d.runner.run(['rm', '-f', '--', this.appliedFile(a)]);
-    return report;
+    const wanted = next?.instances ?? [];
+    const reports: ReconcileReport[] = [];
+    // Instances that are gone: their gobgpd stops (Cilium stops that BgpServer).
+    for (const s of await this.extraSlotsRunning(a)) if (s.slot >= wanted.length || opts.fresh) await this.stopSlot(s);
+    for (let i = 0; i < Math.max(1, wanted.length); i++) {
+      const s = slotOf(a, i);
+      let fresh = opts.fresh;
+      if (i > 0 && (fresh || !(await this.pidOf(s)))) {
+        await this.startSlot(a, s);
+        fresh = true;
+      }
+      const c = await this.client(s);
+      await c.ready(READY_MS).catch(async (err: Error) => {
+        // Say why: the daemon died (its log says why) or is alive but its API never came up.
+        const pid = (await this.d.runner.readFile(s.pidFile).catch(() => undefined))?.trim();
+        const alive = pid ? (await this.d.runner.run(['kill', '-0', pid])).exitCode === 0 : false;
+        const log = ((await this.d.runner.readFile(s.logFile).catch(() => undefined)) ?? '').trim().split('\n').at(-1);
+        throw new LabError(`${a.node}: ${err.message} (${s.daemon} ${alive ? `pid ${pid} is running` : 'is not running'}${log ? `; its log: ${log}` : ''})`, { hint: `see ${s.logFile}` });
+      });
+      const before = fresh ? undefined : await this.applied(a, i);
+      const { report, applied } = await reconcileInstance(c, before, wanted[i], next?.nodeIp ?? a.nodeIp, mode, i).catch((err: Error) => {
+        throw new LabError(`${a.node}: configuring its BGP agent${wanted.length > 1 ? ` (instance ${wanted[i]?.name ?? i})` : ''} failed: ${err.message}`, { hint: `see ${s.logFile}; \`bgp-lab agent restart ${a.node}\` starts it from the policy again` });
+      });
+      if (applied) await this.d.runner.writeFile(s.appliedFile, JSON.stringify(applied, null, 2) + '\n');
+      else await this.d.runner.run(['rm', '-f', '--', s.appliedFile]);
+      reports.push(report);
+    }
+    return mergeReports(reports);
   }
 
   /** Every agent of a new lab, a few at a time. */

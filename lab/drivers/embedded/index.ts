@@ -7,8 +7,8 @@ import type { Topology } from '../../topology/schema.js';
 import { LabError, UsageError } from '../../errors.js';
 import { labDir, readLabRecord, writeLabRecord } from '../index.js';
 import { apiDir, planFabric, type AgentPlan, type FabricPlan } from './fabric.js';
-import { AgentRuntime, type ConnectMode } from './agents.js';
-import { listenPortOf } from '../../gobgp/messages.js';
+import { AgentRuntime, gobgpdArgv, instanceCalls, slotFor, slotOf, slotsOf, type ConnectMode } from './agents.js';
+import { exportPlan, listenPortOf } from '../../gobgp/messages.js';
 import { nsName, NS_PREFIX, labOfNs } from './names.js';
 import { LocalRunner, runOk } from '../../runners/local.js';
 import { vtyCommand, type VtyError } from './vty.js';
@@ -242,7 +242,7 @@ export class EmbeddedDriver implements Driver {
       plan.namespaces.map(async (n): Promise<DeviceHealth> => {
         const daemons =
           n.kind === 'router' ? await Promise.all([daemon(n.device, 'zebra'), daemon(n.device, 'bgpd')])
-          : n.kind === 'node' && plan.agents.some((a) => a.node === n.device) ? [await daemon(n.device, 'gobgpd')]
+          : n.kind === 'node' && plan.agents.some((a) => a.node === n.device) ? await Promise.all(slotsOf(plan.agents.find((a) => a.node === n.device)!).map((s) => daemon(n.device, s.daemon, 'gobgpd')))
           : n.kind === 'pod' ? [await daemon(n.device, 'httpd', 'busybox')]
           : [];
         return { name: n.device, kind: n.kind, namespace: present.has(n.ns), daemons };
@@ -282,12 +282,15 @@ export class EmbeddedDriver implements Driver {
     return Boolean(m && m[1] === daemon && m[2] !== 'Z' && m[2] !== 'X');
   }
 
-  async gobgp(node: string, args: string[], opts?: RunOptions): Promise<string> {
+  async gobgp(node: string, args: string[], opts?: RunOptions & { instance?: string | number }): Promise<string> {
     const rec = await this.requireUp();
     if (!findNode(rec.topology, node)) throw new UsageError(`no node ${node}`, `valid: ${rec.topology.cluster.nodes.map((n) => n.name).join(', ')}`);
-    // The CLI reaches the agent's API socket (no TCP API port in the node namespace).
-    const socket = planFabric(this.lab, rec.topology, rec.podsPerNode).agents.find((a) => a.node === node)?.socket;
-    if (!socket) throw new LabError(`${node}: no BGP agent runs there (no policy selects it, or Cilium would run none)`, { hint: 'see `bgp-lab policy show`' });
+    // The CLI reaches the agent's API socket (no TCP API port in the node namespace); one gobgpd
+    // per BGP instance (agents.ts slotFor: the instance asked for, or the one with that neighbor).
+    const agent = planFabric(this.lab, rec.topology, rec.podsPerNode).agents.find((a) => a.node === node);
+    if (!agent) throw new LabError(`${node}: no BGP agent runs there (no policy selects it, or Cilium would run none)`, { hint: 'see `bgp-lab policy show`' });
+    const socket = slotFor(agent, args, opts?.instance)?.socket;
+    if (!socket) throw new UsageError(`${node}: no BGP instance ${opts?.instance}`, `valid: ${agent.desired.instances.map((x) => x.name).join(', ')}`);
     const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', '--target', `unix://${socket}`, ...args], { env: GO_ENV, ...opts });
     if (r.exitCode !== 0) throw new LabError(`${node}: gobgp ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { hint: "is the node's BGP agent running? see `bgp-lab status`" });
     return r.stdout;
@@ -330,18 +333,9 @@ function agentArgv(a: AgentPlan): string[] {
   return ['ip', 'netns', 'exec', a.ns, ...agentDaemonArgv(a)];
 }
 
-/**
- * gobgpd with no configuration file, its API on a unix socket, in the node's UTS namespace
- * (GoBGP sends os.Hostname() in its FQDN capability). Cilium starts its GoBGP the same way and
- * configures it through the API.
- */
+/** The node's first gobgpd (agents.ts gobgpdArgv; the other instances' start at configure). */
 function agentDaemonArgv(a: AgentPlan): string[] {
-  return [
-    '/usr/bin/nsenter', `--uts=${a.uts}`, '--',
-    '/usr/sbin/start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile',
-    '--pidfile', `${a.dir}/gobgpd.pid`, '--output', `${a.dir}/gobgpd.log`,
-    '--exec', '/usr/bin/gobgpd', '--', '--api-hosts', `unix://${a.socket}`, '-l', 'warn', '-p', '--pprof-disable',
-  ];
+  return gobgpdArgv(a, slotOf(a, 0));
 }
 
 /** The same start as a line of a host `ip -batch` (paths carry no spaces: names are checked). */
@@ -358,20 +352,14 @@ function dryRunPlan(d: EmbeddedDriver, plan: FabricPlan, mode: ConnectMode): Pla
     ...plan.agents.map((a) => ({ label: `Give ${a.node}'s BGP agent its own hostname (${a.hostname})`, argv: ['unshare', `--uts=${a.uts}`, '--', 'hostname', '--', a.hostname] })),
     { label: 'Start the BGP agents and the pods', argv: ['ip', '-batch', '-'], input: [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch] },
     // Not programs: the GoBGP API calls each agent gets on its socket, as Cilium's agent makes them.
-    ...plan.agents.map((a) => {
-      const inst = a.desired.instances[0];
-      return {
-        label: `Configure ${a.node}'s GoBGP through its API`,
-        argv: [],
-        file: a.socket,
-        input: inst
-          ? [
-              `StartBgp asn=${inst.localASN} router-id=${inst.routerId} listen-port=${listenPortOf(inst, mode)}`,
-              ...inst.neighbors.map((n) => `AddPeer ${n.peerAddress} peer-as=${n.peerASN} port=${n.peerPort}${n.gracefulRestart.enabled ? ' graceful-restart' : ''}${n.ebgpMultihopTTL > 1 ? ` multihop-ttl=${n.ebgpMultihopTTL}` : ''}`),
-              ...inst.paths.map((p) => `AddPath ${p.prefix} next-hop ${p.nexthop} origin ${p.origin}`),
-            ]
-          : [],
-      };
-    }),
+    // One gobgpd per BGP instance (agents.ts): the first with the batch above, the others at configure.
+    ...plan.agents.flatMap((a) =>
+      a.desired.instances.map((inst, i) => ({
+        label: `Configure ${a.node}'s GoBGP${a.desired.instances.length > 1 ? ` instance ${inst.name} (gobgpd ${i + 1} of ${a.desired.instances.length})` : ''} through its API`,
+        argv: i === 0 ? [] : ['ip', 'netns', 'exec', a.ns, ...gobgpdArgv(a, slotOf(a, i))],
+        file: slotOf(a, i).socket,
+        input: instanceCalls(inst, listenPortOf(inst, mode, i), exportPlan(inst).policies),
+      })),
+    ),
   ];
 }

@@ -146,6 +146,7 @@ export async function reconcileAgents(d: EmbeddedDriver, before: LabRecord, afte
         const alive = await daemonPid(d, node, 'gobgpd');
         if (!agent) {
           if (alive) await killDaemon(d, node, 'gobgpd', 'KILL');
+          await d.agents.stopExtraInstances(planFabric(d.lab, before.topology, before.podsPerNode).agents.find((a) => a.node === node)); // agent: every instance's gobgpd
           await d.runner.run(['rm', '-f', '--', `${deviceDir(d.lab, node)}/agent.json`]);
           return { node, running: false, announced: [] };
         }
