@@ -67,7 +67,7 @@ export class GameDay {
   private async fireDue(): Promise<void> {
     const g = await import('../lab/gameday/schedule.js');
     const now = Date.now();
-    for (const s of await g.listSchedules(this.d.session.lab)) {
+    for (const s of await g.listSchedules(this.d.session.lab, (file, why) => this.d.log(`gameday: schedule file ${file} is not a schedule (${why}): ignored`))) {
       if (Date.parse(s.fireAt) > now) continue;
       const mine = await g.claimSchedule(s);
       if (!mine) continue; // another bot took it
@@ -109,6 +109,9 @@ export class GameDay {
     const { readDrill } = await import('../lab/state/drill-state.js');
     const d = await readDrill(this.d.session.lab);
     if (!d || (d.phase && d.phase !== 'running')) return;
+    // The drill's guard (lab/gameday/guard.ts) leaves the abort rules to a bot that watches.
+    const { markWatching } = await import('../lab/gameday/guard.js');
+    await markWatching(this.d.session.lab, d.drillId).catch((err: Error) => this.d.log(`gameday: heartbeat: ${err.message}`));
     // A look that hangs (a router that does not answer) must not stop the clock: given up after 20 s.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), LOOK_TIMEOUT_MS)));
@@ -130,9 +133,11 @@ export class GameDay {
       this.announced = d.drillId;
       await this.post(channel, { text: `drill aborted: ${w.result.abort}`, blocks: [section(`:octagonal_sign: *drill aborted by its rule*: ${esc(w.result.abort)} — restoring the lab`)] }, d.thread?.ts);
     }
-    const o: Outcome = await this.d.session.run(['drill', 'end', '--abort', '--reason', w.result.abort], { caller, signal: this.d.signal });
+    // Names its drill: ended meanwhile (by a person, or the guard while this look hung) is nothing to do.
+    const o: Outcome = await this.d.session.run(['drill', 'end', '--abort', '--reason', w.result.abort, ...(d.drillId ? ['--drill-id', d.drillId] : [])], { caller, signal: this.d.signal });
     // Busy: the lab's lock is held (the start's last step, someone's fix): the next look tries again.
     if (o.status === 'busy' || !channel) return;
+    if (o.error && /is no longer running|no drill is running/.test(o.error.message)) return;
     if (o.error) return void (await this.post(channel, renderError(o.error, o.status), d.thread?.ts));
     const msg = renderResult('drill end', o.result);
     const ts = await this.post(channel, { ...msg, blocks: [section(`:octagonal_sign: *aborted*: ${esc(w.result.abort)}`), ...msg.blocks].slice(0, 50) }, d.thread?.ts);

@@ -1,5 +1,6 @@
 // `drill …`: the page as a responder receives it, hints, the check verdict, and the end
 // report — cause, fix, when traffic broke and came back (prober), convergence, score.
+import type { ProberPauseResult } from '../../lab/drills/run.js';
 import type { DrillCheckResult, DrillEndResult, DrillHintResult, DrillListResult, DrillScoresResult, DrillStartResult, DrillStatusResult } from '../../commands/drill-results.js';
 import type { ProberReport } from '../../lab/drills/prober.js';
 import type { TimelineEntry } from '../../lab/drills/timeline.js';
@@ -52,7 +53,10 @@ export function drillStatusText(r: DrillStatusResult, o: TextOptions): string {
     [seg(`drill ${r.id ?? '(random)'}`, { bold: true }), seg(` — ${ms(r.elapsedMs)} since injection, ${r.hintsUsed} hints used${r.resolved ? ', resolved' : ''}`)],
     [seg(r.page ?? '')],
     ...(r.actions ?? []).map((a): Line => [seg(`  ${time(a.at)} ${a.user}: ${a.line}`, { dim: true })]),
+    ...(r.proberPaused ? [[seg(`prober paused by ${r.proberPaused.by} since ${time(r.proberPaused.since)} UTC`, { color: 'yellow' }), seg(' (no probes run; `drill prober resume`)', { dim: true })] as Line] : []),
     ...proberLines(r.prober),
+    ...(r.connectMode ? wrapLine([seg(r.connectMode, { dim: true })], o.width, 2) : []),
+    ...(r.timers ? wrapLine([seg(r.timers, { dim: true })], o.width, 2) : []),
   ];
   return linesToText(lines, o);
 }
@@ -126,3 +130,9 @@ export function drillScoresText(r: DrillScoresResult, o: TextOptions): string {
   const rows = r.scores.map((s) => [seg(s.endedAt.slice(0, 16).replace('T', ' ')), seg(s.id), t(s.timeToDetectMs), t(s.timeToMitigateMs), t(s.timeToResolveMs), seg(String(s.hintsUsed)), seg(s.outcome, { color: s.outcome === 'resolved' ? 'green' : 'yellow' }), seg(s.drillId ?? '—'), seg(who(s))]);
   return linesToText(table(['ended', 'scenario', 'detect', 'mitigate', 'resolved in', 'hints', 'outcome', 'drill', 'who'], rows), o);
 }
+
+export const drillProberText = (r: ProberPauseResult, o: TextOptions) =>
+  linesToText([
+    [seg(`prober ${r.action === 'pause' ? 'paused' : 'resumed'}`, { bold: true, color: r.action === 'pause' ? 'yellow' : 'green' }), seg(` by ${r.name} at ${time(r.at)} UTC${r.pausedAt ? ` (paused ${time(r.pausedAt)}-${time(r.at)} by ${r.pausedBy})` : ''}`)],
+    [seg(`${r.running}/${r.flows} probe processes running${r.action === 'pause' ? '; the paused span is left out of the outage figures' : ''}`, { dim: true })],
+  ], o);
