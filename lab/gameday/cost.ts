@@ -44,20 +44,24 @@ type Mechanism = {
   /** What brings it back after the fix: a node (re)connects, a new neighbor's first connect, routers reconnect, a restarted router connects at once. */
   recover: 'node-connect' | 'new-neighbor' | 'router-connect' | 'router-restart' | 'none';
   flaps?: boolean;
+  /** Whose sessions the fault hits: a node's (Cilium's timers against the leaf's) or two routers' (FRR's). */
+  sessions?: 'node' | 'router';
 };
 
 const MECHANISMS: Record<string, Mechanism> = {
-  'agent-crash': { detect: 'closed', recover: 'node-connect' },
-  'spine-down': { detect: 'closed', recover: 'router-restart' },
-  'leaf-uplink-down': { detect: 'link', recover: 'router-connect' },
-  'link-flap': { detect: 'link', recover: 'router-connect', flaps: true },
-  'wrong-peer-asn': { detect: 'closed', recover: 'new-neighbor' },
-  'wrong-neighbor-address': { detect: 'closed', recover: 'new-neighbor' },
-  'cilium-upgrade-1-19': { detect: 'closed', recover: 'new-neighbor' },
+  'agent-crash': { detect: 'closed', recover: 'node-connect', sessions: 'node' },
+  'spine-down': { detect: 'closed', recover: 'router-restart', sessions: 'router' },
+  'leaf-uplink-down': { detect: 'link', recover: 'router-connect', sessions: 'router' },
+  'link-flap': { detect: 'link', recover: 'router-connect', flaps: true, sessions: 'router' },
+  'wrong-peer-asn': { detect: 'closed', recover: 'new-neighbor', sessions: 'node' },
+  'wrong-neighbor-address': { detect: 'closed', recover: 'new-neighbor', sessions: 'node' },
+  'cilium-upgrade-1-19': { detect: 'closed', recover: 'new-neighbor', sessions: 'node' },
 };
 
 const s = (n: number) => `${n} s`;
 const fmt = (ms: number) => (ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`);
+/** A range in one unit: `47.0-52.0 s`, `0.7-2.7 min`. */
+const range = (a: number, b: number) => (b < 120_000 ? `${(a / 1000).toFixed(1)}-${(b / 1000).toFixed(1)} s` : `${(a / 60_000).toFixed(1)}-${(b / 60_000).toFixed(1)} min`);
 const timersText = (t: BgpTimers) => `hold ${t.holdTime} s / keepalive ${t.keepalive} s / connectRetry ${t.connectRetry} s`;
 
 export function connectModeText(mode: ConnectMode): string {
@@ -98,9 +102,13 @@ export function realCost(scenarioId: string, mode: ConnectMode, topo: Topology |
   const mech = MECHANISMS[scenarioId] ?? { detect: 'none', recover: 'none' };
   const lines: string[] = [];
   const timerBound = mech.recover !== 'none' && mech.recover !== 'router-restart';
+  const hold =
+    mech.sessions === 'router'
+      ? `${s(router.lab.holdTime)} here, up to ${s(router.real.holdTime)} with FRR's default hold between routers`
+      : `${s(base.nodeHold.lab)} here, up to ${s(base.nodeHold.real)} with Cilium's hold ${node.cilium.holdTime} s (the smaller of both ends)`;
   if (mech.detect === 'closed' || mech.detect === 'link')
     lines.push(
-      `detection: at once here (${mech.detect === 'link' ? 'the interface went down: FRR drops the session' : 'the TCP session closed'}), the same with the defaults; had the peer vanished without closing it (power loss), the hold timer: ${s(base.nodeHold.lab)} here, up to ${s(base.nodeHold.real)} with Cilium's hold ${node.cilium.holdTime} s (node sessions), ${s(router.real.holdTime)} between FRR routers (computed)`,
+      `detection: at once here (${mech.detect === 'link' ? 'the interface went down: FRR drops the session' : 'the TCP session closed'}), the same with the defaults; had the peer vanished without closing it (power loss, a hung host), by the hold timer: ${hold} (computed)`,
     );
   else lines.push('detection: not by BGP (the sessions stay up): the same with the defaults');
   // Recovery after the fix, here and with the defaults (seconds).
@@ -134,7 +142,7 @@ export function realCost(scenarioId: string, mode: ConnectMode, topo: Topology |
       outageMs: { min: m.mitigationMs + real.min * 1000, max: m.mitigationMs + real.max * 1000 },
       formula: `time to the fix ${fmt(m.mitigationMs)} (measured) + reconnect ${real.min}-${real.max} s with the defaults (computed), against ${m.trafficBackMs !== undefined ? `traffic back ${fmt(m.trafficBackMs)} after the fix here (measured)` : `${here.min}-${here.max} s here`}`,
     };
-    lines.push(`outage with Cilium's defaults (computed, not measured): ${fmt(computed.outageMs.min)}-${fmt(computed.outageMs.max)} = ${computed.formula}`);
+    lines.push(`outage with ${mech.sessions === 'router' ? "FRR's" : "Cilium's"} defaults (computed, not measured): ${range(computed.outageMs.min, computed.outageMs.max)} = ${computed.formula}`);
   } else if (real && here && !mech.flaps) lines.push(`not fixed during the drill: with the defaults the recovery after a fix would take ${real.min}-${real.max} s instead of ${here.min}-${here.max} s (computed)`);
   return { ...base, timerBound, lines, computed };
 }

@@ -147,8 +147,8 @@ describe('the prober pause and the real lab in the report (Slack)', () => {
     expect(text).toMatch(/The prober was paused from \d\d:\d\d:\d\d to \d\d:\d\d:\d\d UTC by Alice Anders \(not counted in the impact\)/);
     expect(text).toMatch(/connect mode: --fast-connect/);
     expect(text).toMatch(/Cilium's defaults hold 90 s \/ keepalive 30 s \/ connectRetry 120 s/);
-    expect(text).toMatch(/up to 90 s with Cilium's hold 90 s/);
-    expect(text).toMatch(/outage with Cilium's defaults \(computed, not measured\): \d+\.\d s-\d+\.\d s = time to the fix \d+\.\d s \(measured\) \+ reconnect 5-10 s/);
+    expect(text).toMatch(/up to 90 s with Cilium's hold 90 s \(the smaller of both ends\)/);
+    expect(text).toMatch(/outage with Cilium's defaults \(computed, not measured\): \d+\.\d-\d+\.\d s = time to the fix \d+\.\d s \(measured\) \+ reconnect 5-10 s/);
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).not.toMatch(/<!channel>|<@UD>/);
     const md = String(slack.calls.slice(at).find((c) => c.method === 'upload' && String(c.body.raw).includes('# Postmortem'))?.body.raw);
