@@ -116,6 +116,13 @@ export function drillEndText(r: DrillEndResult, o: TextOptions): string {
     ...r.prober.flows.map((f): Line => [seg(`  ${f.flow}: ${f.answered}/${f.sent} answered`, { color: f.answered === f.sent ? 'green' : 'yellow' })]),
     ...r.restored.map((x): Line => [seg(`restored: ${x}`, { dim: true })]),
     r.ok ? [seg('✓ lab back to its pre-drill routes and sessions', { color: 'green' })] : [seg(`✗ not back to baseline: ${r.diff.slice(0, 5).join('; ')}`, { color: 'red' })],
+    ...(r.postmortem?.proberPauses ?? []).map((p): Line => [seg(`prober paused ${time(p.from)}-${time(p.to)} by ${p.by} (left out of the figures)`, { color: 'yellow' })]),
+    ...(r.postmortem?.realLab
+      ? [
+          [seg('the real lab (computed figures say so):', { bold: true })] as Line,
+          ...[r.postmortem.realLab.connectModeText, r.postmortem.realLab.timersText, ...r.postmortem.realLab.lines].flatMap((l) => wrapLine([seg(`  ${l}`)], o.width, 4)),
+        ]
+      : []),
     ...(r.postmortem ? [[seg(`postmortem: \`drill report ${r.postmortem.drillId}\` (Markdown)`, { dim: true })]] : []),
   ];
   return linesToText(lines, o);
