@@ -36,7 +36,16 @@ export class GameDay {
   /** The drill whose abort was said in its thread (said once, however many looks it takes). */
   private announced?: string;
 
+  /** Schedule files that are not schedules (edited on disk): said once each, never fired. */
+  private said = new Set<string>();
+
   constructor(private d: GameDayDeps) {}
+
+  private invalid(file: string, why: string): void {
+    if (this.said.has(file)) return;
+    this.said.add(file);
+    this.d.log(`gameday: schedule file ${file} is not a schedule (${why.slice(0, 200)}): ignored`);
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), TICK_MS);
@@ -67,7 +76,7 @@ export class GameDay {
   private async fireDue(): Promise<void> {
     const g = await import('../lab/gameday/schedule.js');
     const now = Date.now();
-    for (const s of await g.listSchedules(this.d.session.lab, (file, why) => this.d.log(`gameday: schedule file ${file} is not a schedule (${why}): ignored`))) {
+    for (const s of await g.listSchedules(this.d.session.lab, (file, why) => this.invalid(file, why))) {
       if (Date.parse(s.fireAt) > now) continue;
       const mine = await g.claimSchedule(s);
       if (!mine) continue; // another bot took it
@@ -126,7 +135,8 @@ export class GameDay {
     // A drill started from Slack has its thread once its page is posted: an abort that came
     // before it (a 2 s outage rule on a loaded host) waits for the thread, so it is said there.
     if (d.surface === 'slack' && !d.thread && Date.now() - Date.parse(d.startedAt) < THREAD_WAIT_MS) return;
-    const caller: Caller = { surface: 'slack', user: d.gameMaster?.user ?? d.startedBy, name: 'the abort rule', channel: d.thread?.channel, level: 'operate' };
+    // Audited as the system (the guard's end is too), not as the game master who set the rule.
+    const caller: Caller = { surface: 'slack', user: 'system', name: 'the abort rule', channel: d.thread?.channel, level: 'operate' };
     const channel = d.thread?.channel;
     // Said at once (the restore takes a while), then the report when it is done.
     if (channel && this.announced !== d.drillId) {

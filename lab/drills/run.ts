@@ -292,6 +292,8 @@ export async function resumeProber(driver: Driver, lab: string, who: { user: str
     d.events = [...(d.events ?? []), { at, kind: 'prober-resumed', user: who.user, name: who.name, text: `${who.name} resumed the prober (paused ${mins} s by ${p.name})` }];
   });
   const prober = (s ?? state).prober!;
+  // A pause killed before its pings stopped left them running: stopped first, so each flow runs once.
+  await stopFlows(ctx.d, prober);
   await startProber(ctx.d, prober, prober.run ?? 0);
   return { lab, action: 'resume', name: who.name, at, pausedAt: open.at, pausedBy: open.name, running: await runningFlows(ctx.d, prober), flows: prober.flows.length };
 }
