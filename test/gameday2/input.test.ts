@@ -12,6 +12,7 @@ import { claimSchedule, listSchedules, type Schedule } from '../../lab/gameday/s
 import { postmortemMarkdown } from '../../src/render/postmortem.js';
 import { postmortemBlocks } from '../../bot/render/gameday.js';
 import type { Postmortem } from '../../lab/gameday/postmortem.js';
+import { botWatching } from '../../lab/gameday/guard.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'bgp-lab-gameday2-input-'));
 process.env.BGP_LAB_STATE_DIR = stateDir;
@@ -97,5 +98,20 @@ describe('the new commands refuse bad input before anything runs', () => {
     expect(g.exitCode).toBe(2);
     expect(g.error?.message).toMatch(/runs beside a drill/);
     expect((await as('operate', 'cli').run(['drill', 'end', '--abort', '--drill-id', '../../x'])).exitCode).toBe(2);
+  });
+});
+
+describe('the guard and a watching bot', () => {
+  it('a live bot watching this drill within 8 s takes the abort; a stale, dead, or other drill\'s heartbeat does not', async () => {
+    mkdirSync(join(stateDir, 'drills'), { recursive: true, mode: 0o700 });
+    const beat = (o: { pid: number; at: number; drillId: string }) => writeFileSync(join(stateDir, 'drills', `${LAB}.watcher.json`), JSON.stringify(o));
+    const bot = process.ppid; // a live process that is not this one
+    beat({ pid: bot, at: Date.now(), drillId: 'd-1' });
+    expect(await botWatching(LAB, 'd-1')).toBe(true);
+    expect(await botWatching(LAB, 'd-2')).toBe(false);
+    beat({ pid: bot, at: Date.now() - 9000, drillId: 'd-1' });
+    expect(await botWatching(LAB, 'd-1')).toBe(false);
+    beat({ pid: 2 ** 22 + 12345, at: Date.now(), drillId: 'd-1' }); // beyond pid_max: no such process
+    expect(await botWatching(LAB, 'd-1')).toBe(false);
   });
 });
