@@ -95,7 +95,7 @@ export function timelineRows(timeline: TimelineEntry[]): { at: string; what: str
           const until = e.backAt ? `until ${time(e.backAt)}` : 'until the drill ended';
           return { at: time(e.at), what: `intermittent loss on ${flows} (${PHASE[e.phase]}): ${e.bursts} short outages ${until}, ${lost}`, bad: true };
         }
-        const back = e.backAt ? `back at ${time(e.backAt)} after ${ms(e.durationMs ?? 0)}` : 'not back when the drill ended';
+        const back = e.cutByPause ? `still broken when the prober was paused at ${time(e.backAt!)} (${ms(e.durationMs ?? 0)} counted)` : e.backAt ? `back at ${time(e.backAt)} after ${ms(e.durationMs ?? 0)}` : 'not back when the drill ended';
         return { at: time(e.at), what: `traffic broke on ${flows} (${PHASE[e.phase]}), ${back}, ${lost}`, bad: true };
       }
     }

@@ -13,6 +13,10 @@ import { postmortemMarkdown } from '../../src/render/postmortem.js';
 import { postmortemBlocks } from '../../bot/render/gameday.js';
 import type { Postmortem } from '../../lab/gameday/postmortem.js';
 import { botWatching } from '../../lab/gameday/guard.js';
+import { cutAt, parsePingLog } from '../../lab/drills/prober.js';
+import { buildTimeline } from '../../lab/drills/timeline.js';
+import { timelineRows } from '../../src/render/drill.js';
+import type { DrillState } from '../../lab/state/drill-state.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'bgp-lab-gameday2-input-'));
 process.env.BGP_LAB_STATE_DIR = stateDir;
@@ -113,5 +117,24 @@ describe('the guard and a watching bot', () => {
     expect(await botWatching(LAB, 'd-1')).toBe(false);
     beat({ pid: 2 ** 22 + 12345, at: Date.now(), drillId: 'd-1' }); // beyond pid_max: no such process
     expect(await botWatching(LAB, 'd-1')).toBe(false);
+  });
+});
+
+describe('a pause in the figures', () => {
+  it('an outage going on at the pause is cut there (not a recovery), nothing after it counts, and the timeline says so', () => {
+    // ping -D -O: seq 1-2 answered, 3-40 unanswered (the fault), pings killed at the pause.
+    const t0 = Date.parse('2026-12-02T06:00:00.000Z') / 1000;
+    const line = (seq: number, ok: boolean) => `[${(t0 + seq * 0.1).toFixed(6)}] ${ok ? '64 bytes from 10.0.0.1: ' : 'no answer yet for '}icmp_seq=${seq}`;
+    const log = [1, 2].map((q) => line(q, true)).concat(Array.from({ length: 38 }, (_, i) => line(i + 3, false))).join('\n');
+    const { windows } = parsePingLog(log, 100, 'a → b');
+    expect(windows[0]!.backAt).toBeUndefined(); // still broken as ping saw it
+    const pausedAt = new Date((t0 + 3) * 1000).toISOString();
+    const cut = cutAt(windows, pausedAt);
+    expect(cut).toHaveLength(1);
+    expect(cut[0]).toMatchObject({ backAt: pausedAt, cutByPause: true });
+    expect(cut[0]!.durationMs).toBe(3000 - 200);
+    const state = { lab: 'l', id: 'x', title: 'x', startedAt: '2026-12-02T05:59:00.000Z', startedBy: 'UA', surface: 'slack', hintsUsed: 0, fault: {} } as DrillState;
+    const rows = timelineRows(buildTimeline(state, { flows: [{ flow: 'a → b', sent: 40, answered: 2 }], windows: cut }, Date.parse(pausedAt) + 60_000));
+    expect(rows.map((r) => r.what).join('\n')).toMatch(/still broken when the prober was paused at 06:00:03 \(2\.8 s counted\)/);
   });
 });
