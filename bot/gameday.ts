@@ -36,7 +36,16 @@ export class GameDay {
   /** The drill whose abort was said in its thread (said once, however many looks it takes). */
   private announced?: string;
 
+  /** Schedule files that are not schedules (edited on disk): said once each, never fired. */
+  private said = new Set<string>();
+
   constructor(private d: GameDayDeps) {}
+
+  private invalid(file: string, why: string): void {
+    if (this.said.has(file)) return;
+    this.said.add(file);
+    this.d.log(`gameday: schedule file ${file} is not a schedule (${why.slice(0, 200)}): ignored`);
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), TICK_MS);
@@ -67,7 +76,7 @@ export class GameDay {
   private async fireDue(): Promise<void> {
     const g = await import('../lab/gameday/schedule.js');
     const now = Date.now();
-    for (const s of await g.listSchedules(this.d.session.lab)) {
+    for (const s of await g.listSchedules(this.d.session.lab, (file, why) => this.invalid(file, why))) {
       if (Date.parse(s.fireAt) > now) continue;
       const mine = await g.claimSchedule(s);
       if (!mine) continue; // another bot took it
@@ -109,6 +118,9 @@ export class GameDay {
     const { readDrill } = await import('../lab/state/drill-state.js');
     const d = await readDrill(this.d.session.lab);
     if (!d || (d.phase && d.phase !== 'running')) return;
+    // The drill's guard (lab/gameday/guard.ts) leaves the abort rules to a bot that watches.
+    const { markWatching } = await import('../lab/gameday/guard.js');
+    await markWatching(this.d.session.lab, d.drillId).catch((err: Error) => this.d.log(`gameday: heartbeat: ${err.message}`));
     // A look that hangs (a router that does not answer) must not stop the clock: given up after 20 s.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), LOOK_TIMEOUT_MS)));
@@ -123,16 +135,19 @@ export class GameDay {
     // A drill started from Slack has its thread once its page is posted: an abort that came
     // before it (a 2 s outage rule on a loaded host) waits for the thread, so it is said there.
     if (d.surface === 'slack' && !d.thread && Date.now() - Date.parse(d.startedAt) < THREAD_WAIT_MS) return;
-    const caller: Caller = { surface: 'slack', user: d.gameMaster?.user ?? d.startedBy, name: 'the abort rule', channel: d.thread?.channel, level: 'operate' };
+    // Audited as the system (the guard's end is too), not as the game master who set the rule.
+    const caller: Caller = { surface: 'slack', user: 'system', name: 'the abort rule', channel: d.thread?.channel, level: 'operate' };
     const channel = d.thread?.channel;
     // Said at once (the restore takes a while), then the report when it is done.
     if (channel && this.announced !== d.drillId) {
       this.announced = d.drillId;
       await this.post(channel, { text: `drill aborted: ${w.result.abort}`, blocks: [section(`:octagonal_sign: *drill aborted by its rule*: ${esc(w.result.abort)} — restoring the lab`)] }, d.thread?.ts);
     }
-    const o: Outcome = await this.d.session.run(['drill', 'end', '--abort', '--reason', w.result.abort], { caller, signal: this.d.signal });
+    // Names its drill: ended meanwhile (by a person, or the guard while this look hung) is nothing to do.
+    const o: Outcome = await this.d.session.run(['drill', 'end', '--abort', '--reason', w.result.abort, ...(d.drillId ? ['--drill-id', d.drillId] : [])], { caller, signal: this.d.signal });
     // Busy: the lab's lock is held (the start's last step, someone's fix): the next look tries again.
     if (o.status === 'busy' || !channel) return;
+    if (o.error && /is no longer running|no drill is running/.test(o.error.message)) return;
     if (o.error) return void (await this.post(channel, renderError(o.error, o.status), d.thread?.ts));
     const msg = renderResult('drill end', o.result);
     const ts = await this.post(channel, { ...msg, blocks: [section(`:octagonal_sign: *aborted*: ${esc(w.result.abort)}`), ...msg.blocks].slice(0, 50) }, d.thread?.ts);

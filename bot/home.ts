@@ -28,6 +28,8 @@ export async function homeView(bot: BotContext): Promise<{ type: 'home'; blocks:
     const elapsed = drill.injectedAt ? Date.now() - Date.parse(drill.injectedAt) : undefined;
     const people = (drill.participants ?? []).map((p) => `${p.name}${p.roles.length ? ` (${p.roles.join(', ')})` : p.paged ? ' (paged)' : ''}`).join(', ');
     blocks.push(section(`:rotating_light: *running drill* ${drill.hidden ? '(surprise)' : `\`${esc(drill.id)}\``} — ${duration(elapsed)} since the fault, ${drill.hintsUsed} hints\n>${esc(page)}`), context(`participants: ${esc(people || 'nobody yet')}`));
+    const paused = drill.prober?.pauses?.at(-1);
+    if (paused && !paused.resumedAt) blocks.push(context(`:double_vertical_bar: prober paused by ${esc(paused.name)} since ${esc(paused.at.slice(11, 19))} UTC`));
   } else blocks.push(section(':zzz: no drill running'));
   blocks.push(section(next ? `:calendar: *next scheduled drill* ${next.kind === 'window' ? `in the window ${esc(next.window!.from)}-${esc(next.window!.to)} UTC${next.window?.days ? ` (${esc(next.window.days.join(','))})` : ''}` : `at ${esc(next.fireAt.slice(0, 16).replace('T', ' '))} UTC`}, by ${esc(next.createdByName)}` : ':calendar: no drill scheduled — `/bgp-lab drill schedule --window 14:00-16:00 --days fri --random --page @team`'));
   blocks.push(

@@ -10,6 +10,7 @@ export default defineCommand({
   args: z.object({
     abort: z.boolean().default(false).describe('stop without scoring it as resolved or given up (scored aborted)'),
     reason: z.string().max(200).optional().describe('why it was aborted (in the postmortem)'),
+    drillId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional().describe('only if this drill is the one running (the abort rule names its drill)'),
   }),
   permission: 'operate',
   mutating: true,
@@ -19,6 +20,6 @@ export default defineCommand({
     const { endDrill } = await import('../lab/drills/run.js');
     const { cleanNote } = await import('../lab/gameday/input.js');
     const reason = args.abort ? (args.reason ? cleanNote(args.reason) : `ended early by ${ctx.caller.name ?? ctx.caller.user}`) : undefined;
-    return endDrill(await ctx.driver(), ctx.lab, { abort: args.abort, reason, by: ctx.caller.name ?? ctx.caller.user });
+    return endDrill(await ctx.driver(), ctx.lab, { abort: args.abort, reason, by: ctx.caller.name ?? ctx.caller.user, drillId: args.drillId });
   },
 });

@@ -33,7 +33,7 @@ export default defineCommand({
       await ctx.driver(), ctx.lab,
       { user: ctx.caller.user, name: ctx.caller.name, surface: ctx.caller.surface },
       { id: args.scenario, random: args.random, seed: args.seed },
-      { paged, limits, scheduleId: args.schedule, surprise: args.surprise },
+      { paged, limits, scheduleId: args.schedule, surprise: args.surprise, host: ctx.host },
     );
   },
 });

@@ -20,13 +20,22 @@ export default defineCommand({
     const interrupted = startInterrupted(s);
     // Says only what the journal knows: no page (a fault's symptoms) before it was injected.
     const faultInjected = phase === 'running' || phase === 'injected' ? 'yes' : faultMayBeInjected(s) ? 'maybe' : 'no';
-    const prober = phase === 'starting' ? undefined : await readProber(embeddedOnly(await ctx.driver()), s.prober).catch(() => undefined);
+    const driver = embeddedOnly(await ctx.driver());
+    const prober = phase === 'starting' ? undefined : await readProber(driver, s.prober).catch(() => undefined);
+    const { currentPause } = await import('../lab/drills/prober.js');
+    const { labTimers } = await import('../lab/gameday/cost.js');
+    const { connectModeOf } = await import('../lab/drivers/embedded/ops.js');
+    const paused = currentPause(s.prober);
+    const rec = await driver.record().catch(() => undefined);
+    const lab = rec ? labTimers(connectModeOf(rec), rec.topology) : undefined;
     return {
       lab: ctx.lab, running: true, phase, interrupted: interrupted || undefined, faultInjected,
       id: s.hidden ? undefined : s.id, title: s.hidden ? undefined : s.title, page: faultInjected === 'no' ? undefined : findScenario(s.id).page(s.fault),
       startedAt: s.startedAt, startedBy: s.gameMaster?.name ?? s.startedBy, elapsedMs: s.injectedAt && faultInjected !== 'no' ? Date.now() - Date.parse(s.injectedAt) : undefined, hintsUsed: s.hintsUsed,
       resolved: Boolean(s.resolvedAt), actions: s.actions ?? [], prober,
       drillId: s.drillId, gameMaster: s.gameMaster?.name, participants: s.participants?.map((p) => ({ name: p.name, roles: p.roles, paged: p.paged })), notes: s.notes?.length, limits: s.limits,
+      proberPaused: paused ? { by: paused.name, since: paused.at } : undefined, proberPauses: s.prober?.pauses?.length || undefined,
+      connectMode: lab?.connectModeText, timers: lab?.timersText,
     };
   },
 });

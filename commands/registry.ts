@@ -29,6 +29,8 @@ import drillNote from './drill-note.js';
 import drillReport from './drill-report.js';
 import drillSchedule from './drill-schedule.js';
 import drillWatch from './drill-watch.js';
+import drillProber from './drill-prober.js';
+import drillGuard from './drill-guard.js';
 import link from './link.js';
 import agentRestart from './agent-restart.js';
 import routerRestart from './router-restart.js';
@@ -71,6 +73,8 @@ export const commands: CommandSpec[] = [
   drillReport,
   drillSchedule,
   drillWatch,
+  drillProber,
+  drillGuard,
   link,
   agentRestart,
   routerRestart,

@@ -41,6 +41,9 @@ export function renderDrillStart(r: DrillStartResult & { scheduled?: string }): 
         type: 'actions',
         elements: [
           runButton('Claim commander', 'drill role commander'),
+          // The game master's (the command refuses anyone else, naming them).
+          runButton('Pause prober (game master)', 'drill prober pause'),
+          runButton('Resume prober', 'drill prober resume'),
           runButton('Abort (game master)', 'drill end --abort', {
             style: 'danger',
             confirm: { title: { type: 'plain_text', text: 'Abort the drill?' }, text: { type: 'mrkdwn', text: 'Ends it now, scored *aborted*, and restores the lab.' }, confirm: { type: 'plain_text', text: 'Abort' }, deny: { type: 'plain_text', text: 'Keep going' } },
@@ -67,6 +70,8 @@ export function renderDrillStatus(r: DrillStatusResult): SlackMessage {
       section(`:stopwatch: *drill ${esc(r.id ?? '(random)')}* — ${duration(r.elapsedMs)} since injection, ${plural(r.hintsUsed ?? 0, 'hint')} used${r.resolved ? ', *resolved*' : ''}\n>${esc(r.page ?? '')}`),
       ...(r.actions?.length ? [context(r.actions.map((a) => `${clock(a.at)} ${a.name ? esc(a.name) : who(a.user)}: \`${esc(a.line)}\``).join('\n'))] : []),
       ...(r.participants?.length ? [context(`participants: ${esc(r.participants.map((p) => `${p.name}${p.roles.length ? ` (${p.roles.join(', ')})` : p.paged ? ' (paged)' : ''}`).join(', '))}`)] : []),
+      ...(r.proberPaused ? [context(`:double_vertical_bar: prober paused by ${esc(r.proberPaused.by)} since ${clock(r.proberPaused.since)} UTC (no probes run; its figures leave the pause out)`)] : []),
+      ...(r.connectMode || r.timers ? [context(esc([r.connectMode, r.timers].filter(Boolean).join('\n')))] : []),
       ...(r.prober ? [context(broken.length ? `:x: traffic broken now on ${broken.length}/${r.prober.flows.length} probed flows` : r.prober.windows.length ? `:warning: probed flows answering now; ${plural(r.prober.windows.length, 'loss window')} so far` : ':white_check_mark: probed flows answering, no loss so far')] : []),
     ],
   };

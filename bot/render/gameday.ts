@@ -3,6 +3,7 @@
 // (a note saying <!channel> stays text).
 import type { DrillNoteResult, DrillReportResult, DrillRoleResult, DrillScheduleResult, DrillScoresResult, ScheduleView } from '../../commands/drill-results.js';
 import type { Postmortem } from '../../lab/gameday/postmortem.js';
+import type { ProberPauseResult } from '../../lab/drills/run.js';
 import { timelineRows } from '../../src/render/drill.js';
 import { dur, postmortemMarkdown } from '../../src/render/postmortem.js';
 import { codeSections, context, esc, header, section, table, type KnownBlock, type SlackMessage } from './blocks.js';
@@ -23,6 +24,7 @@ export function postmortemBlocks(pm: Postmortem, o: { timeline?: boolean } = {})
         `*Detection*: ${pm.detection.ms !== undefined ? `${dur(pm.detection.ms)} — \`${esc(pm.detection.command ?? '')}\` by ${esc(pm.detection.by ?? '')}` : 'no command run'}\n` +
         `*Mitigation*: ${pm.mitigation.ms !== undefined ? `${dur(pm.mitigation.ms)} — \`${esc(pm.mitigation.command ?? '')}\` by ${esc(pm.mitigation.by ?? '')}` : pm.outcome === 'resolved' ? `found fixed after ${dur(pm.mitigation.resolvedAfterMs)}` : 'not mitigated'} · hints ${pm.hintsUsed}`,
     ),
+    ...(pm.realLab ? [section(`*The real lab* (computed figures say so)\n${esc(pm.realLab.connectModeText)}\n${esc(pm.realLab.timersText)}\n${pm.realLab.lines.map((l) => `• ${esc(l)}`).join('\n')}`)] : []),
     section(`*Roles*\n${pm.roles.map((r) => `• ${esc(r.role)}: ${esc(r.names.join(', '))}`).join('\n') || '_none claimed_'}${pm.participants.some((p) => !p.roles.length) ? `\n• participants: ${esc(pm.participants.filter((p) => !p.roles.length).map((p) => p.name).join(', '))}` : ''}`),
     section(`*Root cause*\n${esc(pm.rootCause)}\n*Intended fix*: ${pm.mitigation.intended.map((f) => `\`${esc(f)}\``).join(', ')}`),
     section(`*What went well*\n${list(pm.wentWell, 'no notes')}\n*What was hard*\n${list(pm.wasHard, 'no notes')}`),
@@ -79,5 +81,16 @@ export function renderDrillSchedule(r: DrillScheduleResult): SlackMessage {
   return {
     text: `drill ${r.action === 'created' ? 'scheduled' : 'schedule cancelled'}: ${s.id}`,
     blocks: [section(`:calendar: *drill ${r.action === 'created' ? 'scheduled' : 'schedule cancelled'}*: ${line(s)}`), ...(r.action === 'created' ? [context(`the bot pages when it fires; \`/bgp-lab drill schedule cancel ${esc(s.id)}\` to call it off`)] : [])],
+  };
+}
+
+export function renderDrillProber(r: ProberPauseResult): SlackMessage {
+  const t = (iso: string) => iso.slice(11, 19);
+  return {
+    text: `prober ${r.action === 'pause' ? 'paused' : 'resumed'} by ${esc(r.name)}`,
+    blocks: [
+      section(`${r.action === 'pause' ? ':double_vertical_bar:' : ':arrow_forward:'} *prober ${r.action === 'pause' ? 'paused' : 'resumed'}* by ${esc(r.name)} at ${t(r.at)} UTC${r.pausedAt ? ` (paused ${t(r.pausedAt)}-${t(r.at)} by ${esc(r.pausedBy ?? '')})` : ''}`),
+      context(`${r.running}/${r.flows} probe processes running${r.action === 'pause' ? ' · the paused span is left out of the outage figures' : ''}`),
+    ],
   };
 }

@@ -18,7 +18,7 @@ import { renderExplain, renderServiceEdit, renderServices } from './services.js'
 
 import { renderExec, renderVtysh } from './shell.js';
 import { renderGraph } from './graph.js';
-import { renderDrillNote, renderDrillReport, renderDrillRole, renderDrillSchedule } from './gameday.js';
+import { renderDrillNote, renderDrillProber, renderDrillReport, renderDrillRole, renderDrillSchedule } from './gameday.js';
 
 type Renderer = (result: never) => SlackMessage;
 
@@ -49,6 +49,7 @@ export const slackRenderers: Record<string, Renderer> = {
   'drill note': renderDrillNote,
   'drill report': renderDrillReport,
   'drill schedule': renderDrillSchedule,
+  'drill prober': renderDrillProber,
   link: renderLink,
   'agent restart': renderRestart,
   'router restart': renderRestart,

@@ -5,7 +5,7 @@
 // plan before it starts one: a start killed half-way leaves pings `drill end` finds and stops.
 import type { EmbeddedDriver } from '../drivers/embedded/index.js';
 import type { Topology } from '../topology/schema.js';
-import type { DrillState } from '../state/drill-state.js';
+import type { DrillState, ProberPause } from '../state/drill-state.js';
 import { podsOf } from '../topology/model.js';
 import { runOk } from '../runners/local.js';
 import { labDir } from '../drivers/index.js';
@@ -22,6 +22,8 @@ export interface LossWindow {
   backAt?: string;
   lost: number;
   durationMs?: number;
+  /** The game master paused the prober while it was broken: `backAt` is the pause, not a recovery. */
+  cutByPause?: boolean;
 }
 
 export interface ProberReport {
@@ -51,17 +53,28 @@ export function planProber(d: EmbeddedDriver, topo: Topology, podsPerNode: numbe
   return { flows, intervalMs: PROBE_INTERVAL_MS };
 }
 
+/** The log of one run of a flow's ping: the first run keeps the planned name; a resume starts `….N.log`. */
+export function logFileOf(f: Prober['flows'][number], run = 0): string {
+  return run ? f.logFile.replace(/\.log$/, `.${run}.log`) : f.logFile;
+}
+
 /** Starts the planned pings (start-stop-daemon writes each pid file itself, before ping runs). */
-export async function startProber(d: EmbeddedDriver, prober: Prober): Promise<void> {
+export async function startProber(d: EmbeddedDriver, prober: Prober, run = 0): Promise<void> {
   await runOk(d.runner, ['mkdir', '-p', '--', proberDir(d)]);
   for (const f of prober.flows) {
-    await d.runner.run(['rm', '-f', '--', f.logFile]); // --output appends: a new run starts a new log
+    const log = logFileOf(f, run);
+    await d.runner.run(['rm', '-f', '--', log]); // --output appends: a new run starts a new log
     await runOk(d.runner, [
       'ip', 'netns', 'exec', nsName(d.lab, f.from), 'start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile',
-      '--pidfile', f.pidFile, '--output', f.logFile, '--exec', '/usr/bin/ping', '--',
+      '--pidfile', f.pidFile, '--output', log, '--exec', '/usr/bin/ping', '--',
       '-n', '-i', String(PROBE_INTERVAL_MS / 1000), '-D', '-O', '-W', '1', f.toIp,
     ]);
   }
+}
+
+/** Stops the prober's pings only (a flapper of the fault keeps running): a pause. */
+export async function stopFlows(d: EmbeddedDriver, prober: Prober): Promise<void> {
+  await Promise.all(prober.flows.map((f) => stopDetached(d, f.pidFile)));
 }
 
 /** Stops the recorded flows and every other detached process of the drill (pid files in its dir: a flapper too). */
@@ -102,14 +115,39 @@ export function parsePingLog(text: string, intervalMs: number, flow: string): { 
   return { sent: seqs.length, answered: ok.size, windows };
 }
 
+/**
+ * What the prober saw, run by run: a pause ends a run (its pings were stopped), so a window
+ * still open at the pause is cut there (not a recovery), and nothing is counted while paused.
+ */
 export async function readProber(d: EmbeddedDriver, prober: DrillState['prober']): Promise<ProberReport> {
   const report: ProberReport = { flows: [], windows: [] };
+  const runs = (prober?.run ?? 0) + 1;
   for (const f of prober?.flows ?? []) {
     const flow = `${f.from} → ${f.to}`;
-    const r = parsePingLog((await d.runner.readFile(f.logFile)) ?? '', prober!.intervalMs, flow);
-    report.flows.push({ flow, sent: r.sent, answered: r.answered });
-    report.windows.push(...r.windows);
+    const total = { flow, sent: 0, answered: 0 };
+    for (let run = 0; run < runs; run++) {
+      const r = parsePingLog((await d.runner.readFile(logFileOf(f, run))) ?? '', prober!.intervalMs, flow);
+      const pause = prober!.pauses?.[run];
+      total.sent += r.sent;
+      total.answered += r.answered;
+      report.windows.push(...(pause ? cutAt(r.windows, pause.at) : r.windows));
+    }
+    report.flows.push(total);
   }
   report.windows.sort((a, b) => a.brokeAt.localeCompare(b.brokeAt));
   return report;
+}
+
+/** A run's windows up to the pause that ended it: later ones dropped, one still open closed at the pause. */
+export function cutAt(windows: LossWindow[], pausedAt: string): LossWindow[] {
+  const end = Date.parse(pausedAt);
+  return windows
+    .filter((w) => Date.parse(w.brokeAt) < end)
+    .map((w) => (w.backAt && Date.parse(w.backAt) <= end ? w : { ...w, backAt: pausedAt, durationMs: Math.round(end - Date.parse(w.brokeAt)), cutByPause: true }));
+}
+
+/** The prober's pause, if it is paused now. */
+export function currentPause(prober: DrillState['prober']): ProberPause | undefined {
+  const last = prober?.pauses?.at(-1);
+  return last && !last.resumedAt ? last : undefined;
 }

@@ -58,6 +58,13 @@ export interface DrillStatusResult {
   participants?: { name: string; roles: string[]; paged?: boolean }[];
   notes?: number;
   limits?: { abortAfterMs?: number; abortIfOutageMs?: number };
+  /** (gameday) The game master paused the prober: by whom, since when (its figures leave the pause out). */
+  proberPaused?: { by: string; since: string };
+  /** (gameday) Pauses so far (closed ones), for the record. */
+  proberPauses?: number;
+  /** (gameday) Who opens the node sessions, and the timers here against Cilium's defaults (no scenario named). */
+  connectMode?: string;
+  timers?: string;
 }
 
 export interface ScheduleView {

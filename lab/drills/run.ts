@@ -6,17 +6,19 @@ import type { DrillCtx, FixVerdict, Scenario } from './types.js';
 import type { DrillCheckResult, DrillEndResult, DrillStartResult } from './results.js';
 import type { CheckResult } from '../results.js';
 import { LabError, UsageError } from '../errors.js';
-import { embeddedOnly, requireRecord, restartRouter } from '../drivers/embedded/ops.js';
+import { connectModeOf, embeddedOnly, requireRecord, restartRouter } from '../drivers/embedded/ops.js';
+import { realCost } from '../gameday/cost.js';
 import { addParticipant, appendScore, clearDrill, readDrill, updateDrill, writeDrill, type DrillState } from '../state/drill-state.js';
 import { findScenario, pickScenario } from './index.js';
 import { lastRandom, rememberRandom } from './util.js';
 import { leafSignature, leavesLastChange, snapshot, waitBaseline, waitSettled } from './baseline.js';
-import { planProber, readProber, startProber, stopProber } from './prober.js';
+import { currentPause, planProber, readProber, startProber, stopFlows, stopProber } from './prober.js';
 import { identityOf, liveness } from '../state/identity.js';
 import { rejectedRouters, restoreLab } from './restore.js';
 import { buildTimeline, trafficBackAfterFix } from './timeline.js';
 import { buildPostmortem } from '../gameday/postmortem.js';
 import { saveReport } from '../gameday/reports.js';
+import { startGuard, stopGuard } from '../gameday/guard.js';
 
 /** A drill's own ID (reports, scores): the lab and the UTC minute it started, plus a random tail. */
 export function newDrillId(lab: string, now = new Date()): string {
@@ -59,7 +61,7 @@ export async function startDrill(
   lab: string,
   who: { user: string; name?: string; surface: string; thread?: DrillState['thread'] },
   pick: { id?: string; random?: boolean; seed?: number },
-  game: { paged?: string[]; pagedNames?: Record<string, string>; limits?: DrillState['limits']; scheduleId?: string; surprise?: boolean } = {},
+  game: { paged?: string[]; pagedNames?: Record<string, string>; limits?: DrillState['limits']; scheduleId?: string; surprise?: boolean; host?: string } = {},
 ): Promise<DrillStartResult> {
   const running = await readDrill(lab);
   if (running && startInterrupted(running)) throw new UsageError(`the last \`drill start\` on ${lab} (by ${running.startedBy}) was interrupted`, '`drill end` restores the lab and scores it aborted; then start again');
@@ -120,6 +122,8 @@ export async function startDrill(
       d.phase = 'running';
       delete d.starter;
     });
+    // The abort rules hold without a bot too: the drill's guard (lab/gameday/guard.ts) enforces them.
+    if (state.limits) await startGuard(lab, state.drillId, game.host);
     return {
       lab, id: state.hidden ? undefined : scenario.id, title: state.hidden ? undefined : scenario.title, page: scenario.page(fault),
       drillId: state.drillId, paged: state.paged, gameMaster: state.gameMaster?.name, limits: state.limits,
@@ -165,9 +169,11 @@ export async function checkDrill(driver: Driver, lab: string, runCheck: () => Pr
   return { ok, fixed: verdict.fixed, detail, check, elapsedMs: Date.now() - Date.parse(state.injectedAt ?? state.startedAt), fixConvergenceMs, hintsUsed: latest.hintsUsed };
 }
 
-export async function endDrill(driver: Driver, lab: string, opts: { abort?: boolean; reason?: string; by?: string } = {}): Promise<DrillEndResult> {
+export async function endDrill(driver: Driver, lab: string, opts: { abort?: boolean; reason?: string; by?: string; drillId?: string } = {}): Promise<DrillEndResult> {
   const started = Date.now();
   const state = await requireDrill(lab);
+  // An automatic end names its drill: one that ended meanwhile (and a new one started) is not its business.
+  if (opts.drillId && state.drillId !== opts.drillId) throw new UsageError(`drill ${opts.drillId} is no longer running on lab ${lab}`, 'nothing to do');
   const scenario = findScenario(state.id);
   const ctx = drillCtx(driver, lab);
   // A start that never reached `running` (killed, or failed half-way): whatever the scenario's
@@ -217,6 +223,8 @@ export async function endDrill(driver: Driver, lab: string, opts: { abort?: bool
   }
   const endedAt = new Date().toISOString();
   const postmortem = buildPostmortem(state, { cause: scenario.cause(state.fault), fix: scenario.fix(state.fault), outcome, prober: incident, timeline, endedAt });
+  // What the same fault costs in the real lab: the mode and timers here, Cilium's defaults (computed).
+  postmortem.realLab = realCost(state.id, connectModeOf(rec), rec.topology, { mitigationMs: postmortem.mitigation.ms, trafficBackMs: trafficBackAfterFix(timeline), outageMs: postmortem.impact.outageMs });
   await saveReport(postmortem).catch(() => {});
   await appendScore({
     lab, id: state.id, title: state.title, user: state.startedBy, surface: state.surface, startedAt: state.startedAt, endedAt, timeToResolveMs, hintsUsed: state.hintsUsed, outcome,
@@ -224,6 +232,7 @@ export async function endDrill(driver: Driver, lab: string, opts: { abort?: bool
     participants: postmortem.participants.map((p) => ({ user: p.user, name: p.name, roles: p.roles, detectMs: p.detectMs, mitigateMs: p.mitigateMs, hints: p.hints, commands: p.commands })),
   });
   await clearDrill(lab);
+  await stopGuard(lab).catch(() => {});
   return {
     ok: diff.length === 0, lab, id: state.id, title: state.title, cause: scenario.cause(state.fault), fix: scenario.fix(state.fault), outcome, timeToResolveMs,
     hintsUsed: state.hintsUsed, actions: state.actions ?? [], prober: incident, convergence: { injectMs: state.injectConvergenceMs, fixMs: state.fixConvergenceMs, trafficBackMs: trafficBackAfterFix(timeline) },
@@ -231,3 +240,70 @@ export async function endDrill(driver: Driver, lab: string, opts: { abort?: bool
   };
 }
 
+
+export interface ProberPauseResult {
+  lab: string;
+  action: 'pause' | 'resume';
+  /** Who paused (or resumed) it, and when. */
+  name: string;
+  at: string;
+  /** Resume: the pause it ended (from, by). */
+  pausedAt?: string;
+  pausedBy?: string;
+  /** Probe processes of the drill running after the command (0 while paused). */
+  running: number;
+  flows: number;
+}
+
+/**
+ * The game master's pause of the prober: its pings are stopped (nothing probes while paused)
+ * and the pause is on the timeline; the figures leave the paused span out. Recorded before the
+ * pings stop, so a pause killed half-way is still a pause: `resume` or `drill end` clean up.
+ */
+export async function pauseProber(driver: Driver, lab: string, who: { user: string; name: string }): Promise<ProberPauseResult> {
+  const state = await requireDrill(lab, { started: true });
+  const ctx = drillCtx(driver, lab);
+  const open = currentPause(state.prober);
+  if (open) throw new UsageError(`the prober of lab ${lab} is already paused (by ${open.name} since ${open.at.slice(11, 19)} UTC)`, '`drill prober resume` starts it again');
+  if (!state.prober) throw new LabError(`the drill on lab ${lab} has no prober`, { hint: '`drill end` restores the lab' });
+  const at = new Date().toISOString();
+  const s = await updateDrill(lab, (d) => {
+    if (!d.prober || currentPause(d.prober)) return;
+    d.prober.pauses = [...(d.prober.pauses ?? []), { at, user: who.user, name: who.name }];
+    d.events = [...(d.events ?? []), { at, kind: 'prober-paused', user: who.user, name: who.name, text: `${who.name} paused the prober` }];
+  });
+  await stopFlows(ctx.d, (s ?? state).prober!);
+  return { lab, action: 'pause', name: who.name, at, running: await runningFlows(ctx.d, (s ?? state).prober!), flows: state.prober.flows.length };
+}
+
+export async function resumeProber(driver: Driver, lab: string, who: { user: string; name: string }): Promise<ProberPauseResult> {
+  const state = await requireDrill(lab, { started: true });
+  const ctx = drillCtx(driver, lab);
+  const open = currentPause(state.prober);
+  if (!open) throw new UsageError(`the prober of lab ${lab} is not paused`, '`drill prober pause` pauses it');
+  const at = new Date().toISOString();
+  const s = await updateDrill(lab, (d) => {
+    const p = currentPause(d.prober);
+    if (!p) return;
+    p.resumedAt = at;
+    p.resumedBy = who.name;
+    d.prober!.run = (d.prober!.run ?? 0) + 1;
+    const mins = Math.round((Date.parse(at) - Date.parse(p.at)) / 1000);
+    d.events = [...(d.events ?? []), { at, kind: 'prober-resumed', user: who.user, name: who.name, text: `${who.name} resumed the prober (paused ${mins} s by ${p.name})` }];
+  });
+  const prober = (s ?? state).prober!;
+  // A pause killed before its pings stopped left them running: stopped first, so each flow runs once.
+  await stopFlows(ctx.d, prober);
+  await startProber(ctx.d, prober, prober.run ?? 0);
+  return { lab, action: 'resume', name: who.name, at, pausedAt: open.at, pausedBy: open.name, running: await runningFlows(ctx.d, prober), flows: prober.flows.length };
+}
+
+/** How many of the prober's pings run now (their pid files name a live process). */
+export async function runningFlows(d: ReturnType<typeof embeddedOnly>, prober: NonNullable<DrillState['prober']>): Promise<number> {
+  let n = 0;
+  for (const f of prober.flows) {
+    const r = await d.runner.run(['start-stop-daemon', '--status', '--pidfile', f.pidFile]);
+    if (r.exitCode === 0) n++;
+  }
+  return n;
+}

@@ -2,7 +2,7 @@
 // the end report are posted as replies to it. The thread is kept in the drill state.
 import { readDrill, updateDrill } from '../state/drill-state.js';
 
-const IN_THREAD = new Set(['drill status', 'drill hint', 'drill check', 'drill end', 'drill role', 'drill note']);
+const IN_THREAD = new Set(['drill status', 'drill hint', 'drill check', 'drill end', 'drill role', 'drill note', 'drill prober']);
 
 /** The thread ts to answer `command` in, when it belongs to the lab's running drill. */
 export async function drillThreadFor(lab: string, command: string | undefined, channel: string): Promise<string | undefined> {

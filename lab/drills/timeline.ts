@@ -26,6 +26,8 @@ export type TimelineEntry =
       lost: number;
       /** Outages less than BURST_GAP_MS apart are one entry (a lossy link drops a probe every few hundred ms). */
       bursts: number;
+      /** (gameday) It ended at the prober's pause, not by a recovery: `backAt` is the pause. */
+      cutByPause?: boolean;
     }
   | { at: string; kind: 'resolved'; by: 'check' | 'end' }
   | { at: string; kind: 'restore' };
@@ -96,6 +98,7 @@ export function buildTimeline(state: DrillState, prober: ProberReport, restoreAt
       flows: o.flows.size,
       totalFlows: prober.flows.length,
       lost: o.lost,
+      cutByPause: o.backAt !== undefined && prober.windows.some((w) => w.cutByPause && w.backAt && Date.parse(w.backAt) === o.backAt) ? true : undefined,
     })),
     ...(state.resolvedAt ? [{ at: state.resolvedAt, kind: 'resolved' as const, by: state.resolvedBy ?? 'check' }] : []),
     { at: iso(restoreAt), kind: 'restore' as const },
@@ -115,5 +118,7 @@ export function trafficBackAfterFix(timeline: TimelineEntry[]): number | undefin
   const at = Date.parse(last.at);
   const after = timeline.filter((e): e is Extract<TimelineEntry, { kind: 'outage' }> => e.kind === 'outage' && e.phase !== 'restore' && (!e.backAt || Date.parse(e.backAt) > at));
   if (!after.length || after.some((o) => !o.backAt)) return undefined;
-  return Math.max(...after.map((o) => Date.parse(o.backAt!))) - at;
+  const latest = after.reduce((a, b) => (Date.parse(b.backAt!) > Date.parse(a.backAt!) ? b : a));
+  if (latest.cutByPause) return undefined; // the prober was paused before traffic came back: not known
+  return Date.parse(latest.backAt!) - at;
 }

@@ -50,7 +50,9 @@ export const MAX_NOTE = 500;
 /** A note as typed: control characters out, whitespace folded, capped. Escaping is the renderer's job. */
 export function cleanNote(text: string): string {
   // eslint-disable-next-line no-control-regex
-  const t = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  // C0, DEL and C1 (a terminal reads \u009b as CSI), and the bidi overrides that make a line read
+  // other than it is (Trojan Source): all out before the note reaches state, timeline or a file.
+  const t = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (!t) throw new UsageError('`drill note` needs some text', 'drill note "saw spine1 sessions down"');
   if (t.length > MAX_NOTE) throw new UsageError(`the note is ${t.length} characters; at most ${MAX_NOTE}`, 'split it into two notes');
   return t;

@@ -6,6 +6,7 @@ import type { DrillRole, DrillState, ScoreEntry } from '../state/drill-state.js'
 import { BOOKKEEPING } from '../state/drill-state.js';
 import type { ProberReport } from '../drills/prober.js';
 import { nameOf, outages, type TimelineEntry } from '../drills/timeline.js';
+import type { RealCost } from './cost.js';
 
 export interface Postmortem {
   drillId: string;
@@ -32,6 +33,10 @@ export interface Postmortem {
   notes: { at: string; name: string; text: string }[];
   actionItems: string[];
   timeline: TimelineEntry[];
+  /** (gameday) The game master's pauses of the prober: the impact leaves them out. */
+  proberPauses?: { from: string; to: string; by: string; resumedBy?: string }[];
+  /** (gameday) The lab's connect mode and timers, and what the fault would cost with Cilium's defaults (computed). */
+  realLab?: RealCost;
 }
 
 const WENT_WELL = /^(\+|good:|went well:|well:)\s*/i;
@@ -87,6 +92,9 @@ export function buildPostmortem(
     first ? `${detectName} engaged ${mins(since(first.at))} after the fault` : 'Nobody ran a command',
     fix ? `; ${fixName} fixed it with \`${fix.line}\` ${mins(since(fix.at))} after the fault.` : r.outcome === 'resolved' ? '; it was found fixed.' : '; it was not fixed.',
   ].join(' ').replace(' ;', ';');
+  const pauses = (state.prober?.pauses ?? []).map((p) => ({ from: p.at, to: p.resumedAt ?? r.endedAt, by: p.name, resumedBy: p.resumedBy }));
+  const clock = (iso: string) => iso.slice(11, 19);
+  const pausedText = pauses.map((p) => `The prober was paused from ${clock(p.from)} to ${clock(p.to)} UTC by ${p.by} (not counted in the impact).`).join(' ');
   return {
     drillId: state.drillId ?? `${state.lab}-${state.startedAt}`,
     lab: state.lab,
@@ -97,7 +105,7 @@ export function buildPostmortem(
     injectedAt: state.injectedAt,
     endedAt: r.endedAt,
     gameMaster: state.gameMaster?.name ?? nameOf(state, state.startedBy),
-    summary,
+    summary: pausedText ? `${summary} ${pausedText}` : summary,
     impact,
     detection: { ms: first ? since(first.at) : undefined, by: detectName, command: first?.line },
     mitigation: { ms: fix ? since(fix.at) : undefined, by: fixName, command: fix?.line, resolvedAfterMs: state.resolvedAt ? since(state.resolvedAt) : undefined, intended: r.fix },
@@ -110,5 +118,6 @@ export function buildPostmortem(
     notes,
     actionItems: [],
     timeline: r.timeline,
+    proberPauses: pauses.length ? pauses : undefined,
   };
 }

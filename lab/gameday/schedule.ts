@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { stateDir } from '../paths.js';
 import { stateSubdir, writePrivateAsync } from '../state/dir.js';
 import { UsageError } from '../errors.js';
+import { z } from 'zod';
 import { parseDuration } from './input.js';
 
 export const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -104,16 +105,57 @@ export async function createSchedule(s: Schedule): Promise<Schedule> {
   return s;
 }
 
-export async function listSchedules(lab?: string): Promise<Schedule[]> {
+/**
+ * A schedule file as the bot will act on it: it becomes a `drill start` line run with operate as
+ * its author, and a page in a channel. A file edited on disk is input like any other: each field
+ * must be what `drill schedule` would have written, or the file is not a schedule.
+ */
+const ScheduleFile = z.object({
+  id: z.string().regex(SCHEDULE_ID),
+  lab: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/),
+  createdAt: z.string().datetime(),
+  createdBy: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/),
+  createdByName: z.string().max(80).regex(/^[^\u0000-\u001f\u007f-\u009f<>]*$/),
+  surface: z.enum(['cli', 'repl', 'slack', 'test']),
+  channel: z.string().regex(/^[CG][A-Z0-9]{2,20}$/),
+  scenario: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(),
+  random: z.boolean(),
+  page: z.array(z.string().regex(/^[UWS][A-Z0-9]{1,20}$/)).max(20),
+  fireAt: z.string().datetime(),
+  kind: z.enum(['in', 'at', 'window']),
+  window: z.object({ from: z.string().regex(/^\d{1,2}:\d{2}$/), to: z.string().regex(/^\d{1,2}:\d{2}$/), days: z.array(z.enum(DAYS)).max(7).optional() }).optional(),
+  limits: z.object({ abortAfter: z.string().max(20).optional(), abortIfOutage: z.string().max(20).optional() }).optional(),
+}).strict();
+
+/** The schedule in a file's text, checked; undefined (and why) when it is not one `drill schedule` would write. */
+export function parseSchedule(text: string): { schedule?: Schedule; error?: string } {
+  try {
+    const s = ScheduleFile.parse(JSON.parse(text)) as Schedule;
+    if (s.random === Boolean(s.scenario)) return { error: 'needs a scenario or random, not both' };
+    if (s.kind === 'window' && !s.window) return { error: 'a window schedule without its window' };
+    if (s.window) nextInWindow(s.window, Date.parse(s.fireAt) - 1000); // HH:MM in range, ends after it starts
+    durationOk(s.limits?.abortAfter, '--abort-after', 10_000, 86_400_000);
+    durationOk(s.limits?.abortIfOutage, '--abort-if-outage', 1000, 3_600_000);
+    return { schedule: s };
+  } catch (err) {
+    return { error: err instanceof z.ZodError ? err.issues.slice(0, 2).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message };
+  }
+}
+
+export async function listSchedules(lab?: string, onInvalid?: (file: string, why: string) => void): Promise<Schedule[]> {
   const names = await readdir(dir()).catch(() => [] as string[]);
   const out: Schedule[] = [];
   for (const n of names.filter((x) => /^s-[a-z0-9]+\.json$/.test(x))) {
-    try {
-      const s = JSON.parse(await readFile(join(dir(), n), 'utf8')) as Schedule;
-      if (!lab || s.lab === lab) out.push(s);
-    } catch {
-      // half-written or being claimed: not listed
+    const text = await readFile(join(dir(), n), 'utf8').catch(() => undefined);
+    if (text === undefined) continue; // being claimed
+    const { schedule: s, error } = parseSchedule(text);
+    if (!s) {
+      // Half-written, or edited by hand into something no command would write: never fired.
+      if (error && !/JSON/.test(error)) onInvalid?.(n, error);
+      continue;
     }
+    if (`${s.id}.json` !== n) continue;
+    if (!lab || s.lab === lab) out.push(s);
   }
   return out.sort((a, b) => a.fireAt.localeCompare(b.fireAt));
 }
@@ -138,7 +180,7 @@ export async function claimSchedule(s: Schedule): Promise<Schedule | undefined> 
     return undefined;
   }
   try {
-    return JSON.parse(await readFile(claimed, 'utf8')) as Schedule;
+    return parseSchedule(await readFile(claimed, 'utf8')).schedule;
   } catch {
     return undefined;
   } finally {

@@ -74,6 +74,15 @@ export interface DrillEvent {
   text: string;
 }
 
+/** (gameday) One pause of the drill's prober, by whom, until when (open while paused). */
+export interface ProberPause {
+  at: string;
+  user: string;
+  name: string;
+  resumedAt?: string;
+  resumedBy?: string;
+}
+
 /** The game's own data: the page, roles, notes, commands, BGP events and abort rules. */
 export interface GameFields {
   /** One per drill, kept in the reports and the scores (`drill report ID`). */
@@ -147,7 +156,14 @@ export interface DrillState extends GameFields {
   /** Whose test found it fixed: a passing `drill check`, or `drill end` when nobody checked first. */
   resolvedBy?: 'check' | 'end';
   fixConvergenceMs?: number;
-  prober?: { flows: { from: string; to: string; toIp: string; pidFile: string; logFile: string }[]; intervalMs: number };
+  prober?: {
+    flows: { from: string; to: string; toIp: string; pidFile: string; logFile: string }[];
+    intervalMs: number;
+    /** (gameday) The game master's pauses: no probe runs in them, and the figures leave them out. */
+    pauses?: ProberPause[];
+    /** (gameday) Runs of the pings so far minus one: each resume starts new logs (ping counts icmp_seq from 1 again). */
+    run?: number;
+  };
 }
 
 function file(lab: string): string {
@@ -222,7 +238,7 @@ export function isParticipant(d: DrillState, user: string): boolean {
 }
 
 /** Drill bookkeeping: following along (or scheduling) is not taking part, and is not detection. */
-export const BOOKKEEPING = new Set(['help', 'drill list', 'drill status', 'drill scores', 'drill report', 'drill schedule', 'drill watch', 'drill note', 'drill role', 'drill hint', 'drill check', 'drill end', 'drill start', 'audit']);
+export const BOOKKEEPING = new Set(['help', 'drill list', 'drill status', 'drill scores', 'drill report', 'drill schedule', 'drill watch', 'drill prober', 'drill guard', 'drill note', 'drill role', 'drill hint', 'drill check', 'drill end', 'drill start', 'audit']);
 
 /**
  * Every command run while a drill runs, from any surface: its timeline entry, and its runner a

@@ -1,5 +1,6 @@
 // `drill …`: the page as a responder receives it, hints, the check verdict, and the end
 // report — cause, fix, when traffic broke and came back (prober), convergence, score.
+import type { ProberPauseResult } from '../../lab/drills/run.js';
 import type { DrillCheckResult, DrillEndResult, DrillHintResult, DrillListResult, DrillScoresResult, DrillStartResult, DrillStatusResult } from '../../commands/drill-results.js';
 import type { ProberReport } from '../../lab/drills/prober.js';
 import type { TimelineEntry } from '../../lab/drills/timeline.js';
@@ -52,7 +53,10 @@ export function drillStatusText(r: DrillStatusResult, o: TextOptions): string {
     [seg(`drill ${r.id ?? '(random)'}`, { bold: true }), seg(` — ${ms(r.elapsedMs)} since injection, ${r.hintsUsed} hints used${r.resolved ? ', resolved' : ''}`)],
     [seg(r.page ?? '')],
     ...(r.actions ?? []).map((a): Line => [seg(`  ${time(a.at)} ${a.user}: ${a.line}`, { dim: true })]),
+    ...(r.proberPaused ? [[seg(`prober paused by ${r.proberPaused.by} since ${time(r.proberPaused.since)} UTC`, { color: 'yellow' }), seg(' (no probes run; `drill prober resume`)', { dim: true })] as Line] : []),
     ...proberLines(r.prober),
+    ...(r.connectMode ? wrapLine([seg(r.connectMode, { dim: true })], o.width, 2) : []),
+    ...(r.timers ? wrapLine([seg(r.timers, { dim: true })], o.width, 2) : []),
   ];
   return linesToText(lines, o);
 }
@@ -91,7 +95,7 @@ export function timelineRows(timeline: TimelineEntry[]): { at: string; what: str
           const until = e.backAt ? `until ${time(e.backAt)}` : 'until the drill ended';
           return { at: time(e.at), what: `intermittent loss on ${flows} (${PHASE[e.phase]}): ${e.bursts} short outages ${until}, ${lost}`, bad: true };
         }
-        const back = e.backAt ? `back at ${time(e.backAt)} after ${ms(e.durationMs ?? 0)}` : 'not back when the drill ended';
+        const back = e.cutByPause ? `still broken when the prober was paused at ${time(e.backAt!)} (${ms(e.durationMs ?? 0)} counted)` : e.backAt ? `back at ${time(e.backAt)} after ${ms(e.durationMs ?? 0)}` : 'not back when the drill ended';
         return { at: time(e.at), what: `traffic broke on ${flows} (${PHASE[e.phase]}), ${back}, ${lost}`, bad: true };
       }
     }
@@ -112,6 +116,13 @@ export function drillEndText(r: DrillEndResult, o: TextOptions): string {
     ...r.prober.flows.map((f): Line => [seg(`  ${f.flow}: ${f.answered}/${f.sent} answered`, { color: f.answered === f.sent ? 'green' : 'yellow' })]),
     ...r.restored.map((x): Line => [seg(`restored: ${x}`, { dim: true })]),
     r.ok ? [seg('✓ lab back to its pre-drill routes and sessions', { color: 'green' })] : [seg(`✗ not back to baseline: ${r.diff.slice(0, 5).join('; ')}`, { color: 'red' })],
+    ...(r.postmortem?.proberPauses ?? []).map((p): Line => [seg(`prober paused ${time(p.from)}-${time(p.to)} by ${p.by} (left out of the figures)`, { color: 'yellow' })]),
+    ...(r.postmortem?.realLab
+      ? [
+          [seg('the real lab (computed figures say so):', { bold: true })] as Line,
+          ...[r.postmortem.realLab.connectModeText, r.postmortem.realLab.timersText, ...r.postmortem.realLab.lines].flatMap((l) => wrapLine([seg(`  ${l}`)], o.width, 4)),
+        ]
+      : []),
     ...(r.postmortem ? [[seg(`postmortem: \`drill report ${r.postmortem.drillId}\` (Markdown)`, { dim: true })]] : []),
   ];
   return linesToText(lines, o);
@@ -126,3 +137,9 @@ export function drillScoresText(r: DrillScoresResult, o: TextOptions): string {
   const rows = r.scores.map((s) => [seg(s.endedAt.slice(0, 16).replace('T', ' ')), seg(s.id), t(s.timeToDetectMs), t(s.timeToMitigateMs), t(s.timeToResolveMs), seg(String(s.hintsUsed)), seg(s.outcome, { color: s.outcome === 'resolved' ? 'green' : 'yellow' }), seg(s.drillId ?? '—'), seg(who(s))]);
   return linesToText(table(['ended', 'scenario', 'detect', 'mitigate', 'resolved in', 'hints', 'outcome', 'drill', 'who'], rows), o);
 }
+
+export const drillProberText = (r: ProberPauseResult, o: TextOptions) =>
+  linesToText([
+    [seg(`prober ${r.action === 'pause' ? 'paused' : 'resumed'}`, { bold: true, color: r.action === 'pause' ? 'yellow' : 'green' }), seg(` by ${r.name} at ${time(r.at)} UTC${r.pausedAt ? ` (paused ${time(r.pausedAt)}-${time(r.at)} by ${r.pausedBy})` : ''}`)],
+    [seg(`${r.running}/${r.flows} probe processes running${r.action === 'pause' ? '; the paused span is left out of the outage figures' : ''}`, { dim: true })],
+  ], o);

@@ -14,7 +14,7 @@ import { topoText } from './topo.js';
 import { renderResultText } from './render.js';
 import { topoGenerateText } from './topo-generate.js';
 import { topoValidateText } from './topo-validate.js';
-import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText } from './drill.js';
+import { drillListText, drillStartText, drillStatusText, drillHintText, drillCheckText, drillEndText, drillScoresText, drillProberText } from './drill.js';
 import { linkText, restartText, policyShowText, policySetText, netemText, policyMigrateText } from './drill-ops.js';
 
 import { vtyshText, execText } from './shell.js';
@@ -56,6 +56,7 @@ export const textRenderers: Record<string, TextRenderer> = {
   'drill note': drillNoteText as TextRenderer,
   'drill report': drillReportText as TextRenderer,
   'drill schedule': drillScheduleText as TextRenderer,
+  'drill prober': drillProberText as TextRenderer,
   'link': linkText as TextRenderer,
   'agent restart': restartText as TextRenderer,
   'router restart': restartText as TextRenderer,

@@ -152,7 +152,7 @@ describe('a game day from Slack', () => {
     const upload = slack.calls.slice(at).find((c) => c.method === 'upload' && String(c.body.raw).includes('# Postmortem'));
     const md = String(upload?.body.raw);
     expect(md).toContain('## What was hard');
-    expect(md).toMatch(/- it took a while to see <!channel> which spine \(Alice Anders\)/);
+    expect(md).toContain("- it took a while to see \\<!channel\\> which spine (Alice Anders)"); // Markdown-escaped: never raw HTML
     expect(md).toMatch(/## Action items\n- \[ \]/);
     expect(md).not.toMatch(/\b(UA|UB|UC)\b/);
     const complete = slack.calls.slice(at).find((c) => c.method === 'files.completeUploadExternal')!;
