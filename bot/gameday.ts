@@ -31,6 +31,7 @@ const THREAD_WAIT_MS = 60_000;
 
 export class GameDay {
   private timer?: NodeJS.Timeout;
+  private beat?: NodeJS.Timeout;
   private busy = false;
   private lastWatch = 0;
   /** The drill whose abort was said in its thread (said once, however many looks it takes). */
@@ -50,10 +51,25 @@ export class GameDay {
   start(): void {
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
+    // The heartbeat the drill's guard reads beats on its own clock: a turn that is busy for long
+    // (a drill start, an abort's restore, a look on a loaded host) must not make the guard think
+    // no bot watches, or both would end the drill and the thread would get no report.
+    this.beat = setInterval(() => void this.heartbeat(), WATCH_EVERY_MS);
+    this.beat.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    clearInterval(this.beat);
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.d.signal.aborted) return;
+    const { readDrill } = await import('../lab/state/drill-state.js');
+    const d = await readDrill(this.d.session.lab).catch(() => undefined);
+    if (!d?.drillId || (d.phase && d.phase !== 'running')) return;
+    const { markWatching } = await import('../lab/gameday/guard.js');
+    await markWatching(this.d.session.lab, d.drillId).catch((err: Error) => this.d.log(`gameday: heartbeat: ${err.message}`));
   }
 
   /** One turn: due schedules, then (every 2 s) the running drill. Never two turns at once. */
@@ -147,11 +163,30 @@ export class GameDay {
     const o: Outcome = await this.d.session.run(['drill', 'end', '--abort', '--reason', w.result.abort, ...(d.drillId ? ['--drill-id', d.drillId] : [])], { caller, signal: this.d.signal });
     // Busy: the lab's lock is held (the start's last step, someone's fix): the next look tries again.
     if (o.status === 'busy' || !channel) return;
-    if (o.error && /is no longer running|no drill is running/.test(o.error.message)) return;
+    if (o.error && /is no longer running|no drill is running/.test(o.error.message)) {
+      // Ended meanwhile by the drill's guard (the same rule, seen from its side): the abort was
+      // said in the thread, so its report is too. A person's `drill end` posts its own.
+      if (this.announced === d.drillId && d.drillId) await this.postGuardReport(channel, d.drillId, w.result.abort, d.thread?.ts);
+      return;
+    }
     if (o.error) return void (await this.post(channel, renderError(o.error, o.status), d.thread?.ts));
     const msg = renderResult('drill end', o.result);
     const ts = await this.post(channel, { ...msg, blocks: [section(`:octagonal_sign: *aborted*: ${esc(w.result.abort)}`), ...msg.blocks].slice(0, 50) }, d.thread?.ts);
     if (msg.attachment) await this.upload(channel, d.thread?.ts ?? ts, msg.attachment);
+  }
+
+  private async postGuardReport(channel: string, drillId: string, reason: string, threadTs?: string): Promise<void> {
+    const { readScores } = await import('../lab/state/drill-state.js');
+    const score = (await readScores().catch(() => [])).find((x) => x.drillId === drillId);
+    if (score?.outcome !== 'aborted') return;
+    const r = await this.d.session.peek('drill report', { id: drillId }).catch((err: Error) => {
+      this.d.log(`gameday: drill report ${drillId}: ${err.message}`);
+      return undefined;
+    });
+    if (!r) return;
+    const msg = renderResult('drill report', r.result);
+    const ts = await this.post(channel, { ...msg, blocks: [section(`:octagonal_sign: *aborted*: ${esc(reason)}`), ...msg.blocks].slice(0, 50) }, threadTs);
+    if (msg.attachment) await this.upload(channel, threadTs ?? ts, msg.attachment);
   }
 
   private async say(channel: string, text: string): Promise<void> {
