@@ -15,6 +15,8 @@ import { planServices } from './services.js';
 export const CLAB_MTU = 9500;
 /** Cilium's default pod MTU. */
 export const POD_MTU = 1500;
+/** `ip -batch` processes that wire the bridges, nodes and pods side by side (one per core). */
+export const WIRING_STREAMS = 2;
 /** Address-based ECMP (Linux's default, and what the rendered VyOS configs imply). */
 export const HASH_POLICY = 0;
 
@@ -91,6 +93,12 @@ export interface FabricPlan {
    * ~10 ms of its single thread.
    */
   wiringBatch: string[];
+  /**
+   * The same lines as `wiringBatch`, in the order `up` runs them: first every link and the
+   * routers' own namespaces (zebra needs every address of its router before it starts), then
+   * the bridges, nodes and pods in batches that may run at once, beside FRR's start.
+   */
+  wiringStages: [string[], ...string[][]];
   /** One host `ip -batch` that starts the pods' web servers (start-stop-daemon returns at once). */
   podBatch: string[];
 }
@@ -239,14 +247,19 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
     ...svcPlan.files,
   ]);
   // Absolute paths: `ip netns exec` would otherwise search PATH for each program.
-  const wiringBatch = [
-    ...linkBatch,
-    ...namespaces.flatMap((n) => [
-      `netns exec ${n.ns} /usr/sbin/ip -batch ${n.batchFile}`,
-      ...(n.sysctls.length ? [`netns exec ${n.ns} /usr/sbin/sysctl -q -e -w ${n.sysctls.join(' ')}`] : []),
-      ...(nft.has(n.ns) ? [`netns exec ${n.ns} /usr/sbin/nft -f ${nftFile(n.ns)}`] : []),
-    ]),
+  const nsLines = (n: NsPlan) => [
+    `netns exec ${n.ns} /usr/sbin/ip -batch ${n.batchFile}`,
+    ...(n.sysctls.length ? [`netns exec ${n.ns} /usr/sbin/sysctl -q -e -w ${n.sysctls.join(' ')}`] : []),
+    ...(nft.has(n.ns) ? [`netns exec ${n.ns} /usr/sbin/nft -f ${nftFile(n.ns)}`] : []),
   ];
+  const routerNs = namespaces.filter((n) => n.kind === 'router');
+  const otherNs = namespaces.filter((n) => n.kind !== 'router');
+  const wiringBatch = [...linkBatch, ...routerNs.flatMap(nsLines), ...otherNs.flatMap(nsLines)];
+  // The routers' part first (FRR starts on it), then the rest in WIRING_STREAMS batches of whole
+  // namespaces that run side by side with FRR's start: one `ip` forking a program per namespace
+  // keeps one core busy, the machine has two.
+  const rest = Array.from({ length: Math.min(WIRING_STREAMS, otherNs.length) }, (_, k) => otherNs.filter((_, i) => i % WIRING_STREAMS === k).flatMap(nsLines));
+  const wiringStages: [string[], ...string[][]] = [[...linkBatch, ...routerNs.flatMap(nsLines)], ...rest];
   // Argument lists joined by spaces: every word is a checked name or a path under the lab dir.
   const podBatch = podPlans.map((p) =>
     ['netns', 'exec', p.ns, '/usr/sbin/start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile', '--pidfile', `${p.dir}/httpd.pid`,
@@ -254,7 +267,7 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
   );
   podBatch.push(...svcPlan.podBatch);
   const namespaceBatch = namespaces.map((n) => `netns add ${n.ns}`);
-  return { namespaces, linkBatch, routers, agents, pods: podPlans, nodeNft, files, namespaceBatch, wiringBatch, podBatch };
+  return { namespaces, linkBatch, routers, agents, pods: podPlans, nodeNft, files, namespaceBatch, wiringBatch, wiringStages, podBatch };
 }
 
 /** kube-proxy's NodePort: any node's :nodePort load-balances over every demo pod, masqueraded. */
