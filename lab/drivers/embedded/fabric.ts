@@ -94,11 +94,11 @@ export interface FabricPlan {
    */
   wiringBatch: string[];
   /**
-   * The same lines as `wiringBatch`, in the order `up` runs them: first every link and the
-   * routers' own namespaces (zebra needs every address of its router before it starts), then
-   * the bridges, nodes and pods in batches that may run at once, beside FRR's start.
+   * The same lines as `wiringBatch`, in the order `up` runs them: every link and the routers'
+   * namespaces first (zebra needs its router's addresses before it starts); then the rack LANs
+   * (bridges, nodes: what a node's session needs), then the pods, each in batches run side by side.
    */
-  wiringStages: [string[], ...string[][]];
+  wiring: { routers: string[]; lans: string[][]; pods: string[][] };
   /** One host `ip -batch` that starts the pods' web servers (start-stop-daemon returns at once). */
   podBatch: string[];
 }
@@ -252,14 +252,12 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
     ...(n.sysctls.length ? [`netns exec ${n.ns} /usr/sbin/sysctl -q -e -w ${n.sysctls.join(' ')}`] : []),
     ...(nft.has(n.ns) ? [`netns exec ${n.ns} /usr/sbin/nft -f ${nftFile(n.ns)}`] : []),
   ];
-  const routerNs = namespaces.filter((n) => n.kind === 'router');
-  const otherNs = namespaces.filter((n) => n.kind !== 'router');
-  const wiringBatch = [...linkBatch, ...routerNs.flatMap(nsLines), ...otherNs.flatMap(nsLines)];
-  // The routers' part first (FRR starts on it), then the rest in WIRING_STREAMS batches of whole
-  // namespaces that run side by side with FRR's start: one `ip` forking a program per namespace
-  // keeps one core busy, the machine has two.
-  const rest = Array.from({ length: Math.min(WIRING_STREAMS, otherNs.length) }, (_, k) => otherNs.filter((_, i) => i % WIRING_STREAMS === k).flatMap(nsLines));
-  const wiringStages: [string[], ...string[][]] = [[...linkBatch, ...routerNs.flatMap(nsLines)], ...rest];
+  const ofKind = (...kinds: NsPlan['kind'][]) => namespaces.filter((n) => kinds.includes(n.kind));
+  // In WIRING_STREAMS batches of whole namespaces that run side by side: one `ip` forking a
+  // program per namespace keeps one core busy, the machine has two.
+  const streams = (ns: NsPlan[]) => Array.from({ length: Math.min(WIRING_STREAMS, ns.length) }, (_, k) => ns.filter((_, i) => i % WIRING_STREAMS === k).flatMap(nsLines));
+  const wiring = { routers: [...linkBatch, ...ofKind('router').flatMap(nsLines)], lans: streams(ofKind('bridge', 'node')), pods: streams(ofKind('pod')) };
+  const wiringBatch = [...wiring.routers, ...wiring.lans.flat(), ...wiring.pods.flat()];
   // Argument lists joined by spaces: every word is a checked name or a path under the lab dir.
   const podBatch = podPlans.map((p) =>
     ['netns', 'exec', p.ns, '/usr/sbin/start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile', '--pidfile', `${p.dir}/httpd.pid`,
@@ -267,7 +265,7 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
   );
   podBatch.push(...svcPlan.podBatch);
   const namespaceBatch = namespaces.map((n) => `netns add ${n.ns}`);
-  return { namespaces, linkBatch, routers, agents, pods: podPlans, nodeNft, files, namespaceBatch, wiringBatch, wiringStages, podBatch };
+  return { namespaces, linkBatch, routers, agents, pods: podPlans, nodeNft, files, namespaceBatch, wiringBatch, wiring, podBatch };
 }
 
 /** kube-proxy's NodePort: any node's :nodePort load-balances over every demo pod, masqueraded. */

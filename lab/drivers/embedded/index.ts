@@ -115,16 +115,15 @@ export class EmbeddedDriver implements Driver {
       // The nodes' hostnames (UTS namespaces) need only their files: made while `ip` wires.
       const hostnames = this.agents.createHostnames(plan.agents);
       hostnames.catch(() => {}); // awaited below; a failure of wiring first must not leave it unhandled
-      const [routerPart, ...restParts] = plan.wiringStages;
       await steps.run('wiring', `Create ${plan.namespaces.length} namespaces, ${plan.linkBatch.length} links and the routers' addresses`, async () => {
-        const wired = ipBatch(this.runner, [...plan.namespaceBatch, ...routerPart]);
+        const wired = ipBatch(this.runner, [...plan.namespaceBatch, ...plan.wiring.routers]);
         // Node's one thread waits on `ip` here: load the GoBGP API client (gRPC, the protos) now,
         // not on the critical path of the agents' configuration.
         await warmGobgpClient();
         await wired;
       });
       ctx.signal.throwIfAborted();
-      // Three things at once, each waiting only on what it needs: FRR on the routers (zebra once
+      // At once, each waiting only on what it needs: FRR on the routers (zebra once
       // its router's addresses exist: one started earlier left bgpd without its interfaces), the
       // bridges, nodes and pods wired, and the node agents started and configured through their
       // API. In Cilium's mode each agent's first connect comes 5-9 s after its configuration
@@ -136,17 +135,20 @@ export class EmbeddedDriver implements Driver {
         const t0 = performance.now();
         const lap = (what: string) => ctx.progress({ type: 'log', message: `${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s` });
         const routers = Promise.all(plan.routers.map((r) => this.startRouter(r.name))).then(() => lap(`${plan.routers.length} routers started`));
-        const rest = Promise.all(restParts.map((part) => ipBatch(this.runner, part))).then(() => lap('bridges, nodes and pods wired'));
+        const lans = Promise.all(plan.wiring.lans.map((part) => ipBatch(this.runner, part))).then(() => lap('rack bridges and nodes wired'));
+        const pods = lans.then(() => Promise.all(plan.wiring.pods.map((part) => ipBatch(this.runner, part)))).then(() => lap('pods wired'));
         const agents = (async () => {
           await hostnames;
           await ipBatch(this.runner, [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch], { env: GO_ENV });
           lap('node hostnames set, agents and pods started');
-          // Each agent configured through its API, as Cilium's agent configures its GoBGP.
+          // Configured once its node is wired: a first connect (5-9 s after) that finds no
+          // address would wait another 5-9 s. Each through its API, as Cilium's agent does.
+          await lans;
           await this.agents.configureAll(plan.agents, mode, ctx.signal);
           lap(`${plan.agents.length} agents configured through the GoBGP API (${mode === 'cilium' ? 'no listener: each node opens its sessions' : 'fast-connect: the leaves connect'})`);
         })();
-        // All three settle before a failure is thrown: the rollback must not race a half-started batch.
-        const results = await Promise.allSettled([routers, rest, agents]);
+        // All settle before a failure is thrown: the rollback must not race a half-started batch.
+        const results = await Promise.allSettled([routers, lans, pods, agents]);
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason;
       });
