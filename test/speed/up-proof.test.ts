@@ -34,7 +34,7 @@ describe('up on 4×8×4 still proves convergence', () => {
           injected = true;
           // spine0's eth1 faces leaf0: pings from rack0 that hash onto spine0 die there; TCP 179 passes.
           execFileSync('ip', ['netns', 'exec', `bgplab.${lab}.spine0`, 'nft', '-f', '-'], {
-            input: 'table ip speedfault {\n  chain fwd {\n    type filter hook forward priority 0; policy accept;\n    iifname "eth1" icmp type echo-request drop\n  }\n}\n',
+            input: 'table ip speedfault {\n  chain drops {\n    type filter hook forward priority 0; policy accept;\n    iifname "eth1" icmp type echo-request drop\n  }\n}\n',
           });
         }
       },
