@@ -15,12 +15,6 @@ import { planServices } from './services.js';
 export const CLAB_MTU = 9500;
 /** Cilium's default pod MTU. */
 export const POD_MTU = 1500;
-/**
- * `ip -batch` processes that wire the bridges and nodes (then the pods) side by side. 1: with 2,
- * beside FRR's start, 8×16×16 wired its rack LANs in 196 s where one batch had wired everything
- * in 38 s (both under a load of 7-22 from other work; the cause is not pinned down).
- */
-export const WIRING_STREAMS = 1;
 /** Address-based ECMP (Linux's default, and what the rendered VyOS configs imply). */
 export const HASH_POLICY = 0;
 
@@ -97,12 +91,6 @@ export interface FabricPlan {
    * ~10 ms of its single thread.
    */
   wiringBatch: string[];
-  /**
-   * The same lines as `wiringBatch`, in the order `up` runs them: every link and the routers'
-   * namespaces first (zebra needs its router's addresses before it starts); then the rack LANs
-   * (bridges, nodes: what a node's session needs), then the pods, each in batches run side by side.
-   */
-  wiring: { routers: string[]; lans: string[][]; pods: string[][] };
   /** One host `ip -batch` that starts the pods' web servers (start-stop-daemon returns at once). */
   podBatch: string[];
 }
@@ -251,17 +239,14 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
     ...svcPlan.files,
   ]);
   // Absolute paths: `ip netns exec` would otherwise search PATH for each program.
-  const nsLines = (n: NsPlan) => [
-    `netns exec ${n.ns} /usr/sbin/ip -batch ${n.batchFile}`,
-    ...(n.sysctls.length ? [`netns exec ${n.ns} /usr/sbin/sysctl -q -e -w ${n.sysctls.join(' ')}`] : []),
-    ...(nft.has(n.ns) ? [`netns exec ${n.ns} /usr/sbin/nft -f ${nftFile(n.ns)}`] : []),
+  const wiringBatch = [
+    ...linkBatch,
+    ...namespaces.flatMap((n) => [
+      `netns exec ${n.ns} /usr/sbin/ip -batch ${n.batchFile}`,
+      ...(n.sysctls.length ? [`netns exec ${n.ns} /usr/sbin/sysctl -q -e -w ${n.sysctls.join(' ')}`] : []),
+      ...(nft.has(n.ns) ? [`netns exec ${n.ns} /usr/sbin/nft -f ${nftFile(n.ns)}`] : []),
+    ]),
   ];
-  const ofKind = (...kinds: NsPlan['kind'][]) => namespaces.filter((n) => kinds.includes(n.kind));
-  // In WIRING_STREAMS batches of whole namespaces that run side by side: one `ip` forking a
-  // program per namespace keeps one core busy, the machine has two.
-  const streams = (ns: NsPlan[]) => Array.from({ length: Math.min(WIRING_STREAMS, ns.length) }, (_, k) => ns.filter((_, i) => i % WIRING_STREAMS === k).flatMap(nsLines));
-  const wiring = { routers: [...linkBatch, ...ofKind('router').flatMap(nsLines)], lans: streams(ofKind('bridge', 'node')), pods: streams(ofKind('pod')) };
-  const wiringBatch = [...wiring.routers, ...wiring.lans.flat(), ...wiring.pods.flat()];
   // Argument lists joined by spaces: every word is a checked name or a path under the lab dir.
   const podBatch = podPlans.map((p) =>
     ['netns', 'exec', p.ns, '/usr/sbin/start-stop-daemon', '--start', '--quiet', '--background', '--make-pidfile', '--pidfile', `${p.dir}/httpd.pid`,
@@ -269,7 +254,7 @@ export function planFabric(lab: string, topo: Topology, podsPerNode = topo.demo.
   );
   podBatch.push(...svcPlan.podBatch);
   const namespaceBatch = namespaces.map((n) => `netns add ${n.ns}`);
-  return { namespaces, linkBatch, routers, agents, pods: podPlans, nodeNft, files, namespaceBatch, wiringBatch, wiring, podBatch };
+  return { namespaces, linkBatch, routers, agents, pods: podPlans, nodeNft, files, namespaceBatch, wiringBatch, podBatch };
 }
 
 /** kube-proxy's NodePort: any node's :nodePort load-balances over every demo pod, masqueraded. */

@@ -112,53 +112,25 @@ export class EmbeddedDriver implements Driver {
     try {
       // Intent first: `down` finds a half-made lab from this record and the namespace names.
       await steps.run('configs', 'Write router and agent configs', () => this.writeConfigs(record, plan));
-      // The nodes' hostnames (UTS namespaces) need only their files: made while `ip` wires.
-      const hostnames = this.agents.createHostnames(plan.agents);
-      hostnames.catch(() => {}); // awaited below; a failure of wiring first must not leave it unhandled
-      await steps.run('wiring', `Create ${plan.namespaces.length} namespaces, ${plan.linkBatch.length} links and the routers' addresses`, async () => {
-        const wired = ipBatch(this.runner, [...plan.namespaceBatch, ...plan.wiring.routers]);
-        // Node's one thread waits on `ip` here: load the GoBGP API client (gRPC, the protos) now,
-        // not on the critical path of the agents' configuration.
-        await warmGobgpClient();
-        await wired;
-      });
+      await steps.run('wiring', `Create ${plan.namespaces.length} namespaces, ${plan.linkBatch.length} links and ${topology.racks.length} rack bridges`, () =>
+        ipBatch(this.runner, [...plan.namespaceBatch, ...plan.wiringBatch]),
+      );
       ctx.signal.throwIfAborted();
-      // At once, each waiting only on what it needs: FRR on the routers (zebra once
-      // its router's addresses exist: one started earlier left bgpd without its interfaces), the
-      // bridges, nodes and pods wired, and the node agents started and configured through their
-      // API. In Cilium's mode each agent's first connect comes 5-9 s after its configuration
-      // (GoBGP's connect loop): configured as early as possible, that wait overlaps the rest.
-      // With --fast-connect bgpd opens the sessions 1 s after it starts (FRR's idle start
-      // timer), by when the agents listen.
+      // Routers first, with the CPU to themselves; zebra only once every address exists (one
+      // started earlier raced `ip` for the addresses and left bgpd without its interfaces).
+      // bgpd opens its sessions 1 s after it starts (FRR's fixed idle start timer): time
+      // enough for the agents to start and announce afterwards.
       const announcing = plan.agents.filter((a) => a.announce.length).length;
       await steps.run('daemons', `Start FRR on ${plan.routers.length} routers, GoBGP on ${plan.agents.length} nodes (${announcing} announce their pod CIDR), ${plan.pods.length} pods`, async () => {
         const t0 = performance.now();
         const lap = (what: string) => ctx.progress({ type: 'log', message: `${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s` });
-        const lans = Promise.all(plan.wiring.lans.map((part) => ipBatch(this.runner, part))).then(() => lap('rack bridges and nodes wired'));
-        const pods = lans.then(() => Promise.all(plan.wiring.pods.map((part) => ipBatch(this.runner, part)))).then(() => lap('pods wired'));
-        const launched = (async () => {
-          await hostnames;
-          await ipBatch(this.runner, [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch], { env: GO_ENV });
-          lap('node hostnames set, agents and pods started');
-        })();
-        // On 2 cores these compete for the CPU: in Cilium's mode the agents' configuration starts
-        // the 5-9 s connect delay, so they launch first and FRR (needed only by then) after; with
-        // --fast-connect bgpd's 1 s start timer is the critical path, so FRR starts at once.
-        const routers = (mode === 'cilium' ? launched.catch(() => {}) : Promise.resolve())
-          .then(() => Promise.all(plan.routers.map((r) => this.startRouter(r.name))))
-          .then(() => lap(`${plan.routers.length} routers started`));
-        const agents = (async () => {
-          await launched;
-          // Configured once its node is wired: a first connect (5-9 s after) that finds no
-          // address would wait another 5-9 s. Each through its API, as Cilium's agent does.
-          await lans;
-          await this.agents.configureAll(plan.agents, mode, ctx.signal);
-          lap(`${plan.agents.length} agents configured through the GoBGP API (${mode === 'cilium' ? 'no listener: each node opens its sessions' : 'fast-connect: the leaves connect'})`);
-        })();
-        // All settle before a failure is thrown: the rollback must not race a half-started batch.
-        const results = await Promise.allSettled([routers, lans, pods, launched, agents]);
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason;
+        await Promise.all([Promise.all(plan.routers.map((r) => this.startRouter(r.name))), this.agents.createHostnames(plan.agents)]);
+        lap('routers started, node hostnames set');
+        await ipBatch(this.runner, [...plan.agents.map((a) => agentBatchLine(a)), ...plan.podBatch], { env: GO_ENV });
+        lap('agents and pods started');
+        // Each agent configured through its API, as Cilium's agent configures its GoBGP.
+        await this.agents.configureAll(plan.agents, mode, ctx.signal);
+        lap(`${plan.agents.length} agents configured through the GoBGP API (${mode === 'cilium' ? 'no listener: each node opens its sessions' : 'fast-connect: the leaves connect'})`);
       });
       ctx.signal.throwIfAborted();
       if (opts.wait) {
@@ -337,6 +309,7 @@ function answeredJson(command: string, output: string): boolean {
   }
 }
 
+/** Host `ip -batch -`: it stops at the first failing line; the error names that line. */
 /**
  * GoBGP's processes (gobgpd per node, the gobgp client) on one OS thread each: a node's agent
  * holds a handful of sessions, and 256 Go runtimes each sized for every core spent the CPU the
@@ -344,13 +317,6 @@ function answeredJson(command: string, output: string): boolean {
  */
 const GO_ENV = { GOMAXPROCS: '1' };
 
-/** Loads the GoBGP API client's gRPC and protobuf definitions (synchronous work, done once per process). */
-async function warmGobgpClient(): Promise<void> {
-  const { any } = await import('../../gobgp/client.js');
-  any('OriginAttribute', { origin: 0 });
-}
-
-/** Host `ip -batch -`: it stops at the first failing line; the error names that line. */
 async function ipBatch(runner: Runner, lines: string[], opts: { env?: Record<string, string> } = {}): Promise<RunResult> {
   const r = await runner.run(['ip', '-batch', '-'], { input: lines.join('\n') + '\n', env: opts.env });
   if (r.cancelled) throw new LabError('cancelled');
