@@ -74,7 +74,24 @@ export interface PairPaths {
   uncovered: string[];
   /** How many candidate address pairs were asked about (all of them, when a goal stayed uncovered). */
   tried: number;
+  /**
+   * With coverage per leaf pair: the group (source leaf, destination leaf and their ECMP
+   * members) whose pairs share the covering flows; its goals and `tried` are on its first pair.
+   */
+  group?: string;
 }
+
+/**
+ * How far the planning goes. `pair`: every pod pair over every member both ways (the seed's
+ * matrix). `leaf-pair`: every pod pair's own flow, and every member both ways (and a crossed
+ * reply) for each leaf pair and ECMP group, spread over that group's pod pairs: what proves
+ * every path of a large fabric, with lookups linear in the pairs rather than ~40 per pair.
+ */
+export type PathCoverageMode = 'pair' | 'leaf-pair';
+
+/** Pairs up to which `check` plans every pod pair over every member (the 4×8×4 matrix, 992 pairs, stays per pair). */
+export const PER_PAIR_MAX = 2000;
+export const coverageFor = (pairs: number): PathCoverageMode => (pairs > PER_PAIR_MAX ? 'leaf-pair' : 'pair');
 
 interface Ends {
   srcLeaf: string;
@@ -111,42 +128,82 @@ function candidates(a: Pod, b: Pod, withProbes: boolean): [string, string][] {
  * spine than its request (the seed's capture picture). Deterministic: the kernel's lookups
  * with the lab's pinned seeds, candidates in a fixed order, the first that covers a goal kept.
  */
-export async function planPaths(driver: Driver, topo: Topology, pairs: [Pod, Pod][], withProbes: boolean, signal?: AbortSignal): Promise<PairPaths[]> {
+export async function planPaths(
+  driver: Driver,
+  topo: Topology,
+  pairs: [Pod, Pod][],
+  withProbes: boolean,
+  signal?: AbortSignal,
+  coverage: PathCoverageMode = 'pair',
+): Promise<PairPaths[]> {
   const leaves = topo.routers.filter((r) => r.role === 'leaf').map((r) => r.name);
   const tables = new Map(await Promise.all(leaves.map(async (l) => [l, await readRoutes(driver, topo, l).catch(() => [] as Route[])] as const)));
   const spineOf = (ip: string) => ownerOfAddress(topo, ip)?.name ?? ip;
-  const plans = pairs.map(([a, b]) => {
+  // Members per leaf and prefix, read once (a large fabric has thousands of pairs per prefix).
+  const memberCache = new Map<string, Member[]>();
+  const members = (leaf: string, prefix: string) => {
+    const k = `${leaf} ${prefix}`;
+    let m = memberCache.get(k);
+    if (!m) memberCache.set(k, (m = membersOf(tables.get(leaf) ?? [], leaf, prefix)));
+    return m;
+  };
+  type Group = { key: string; goals: Set<string>; plans: Plan[]; cursor: number; tried: number };
+  type Plan = { a: Pod; b: Pod; e?: Ends; fwd: Member[]; rev: Member[]; cands: [string, string][]; next: number; flows: Flow[]; group?: Group };
+  const groups = new Map<string, Group>();
+  const plans: Plan[] = pairs.map(([a, b], i) => {
     const e = endsOf(topo, a, b);
-    const fwd = e ? membersOf(tables.get(e.srcLeaf) ?? [], e.srcLeaf, b.podCIDR) : [];
-    const rev = e ? membersOf(tables.get(e.dstLeaf) ?? [], e.dstLeaf, a.podCIDR) : [];
-    return { a, b, e, fwd, rev, cands: candidates(a, b, withProbes), next: 0, flows: [] as Flow[], goals: new Set<string>() };
+    const fwd = e ? members(e.srcLeaf, b.podCIDR) : [];
+    const rev = e ? members(e.dstLeaf, a.podCIDR) : [];
+    const p: Plan = { a, b, e, fwd, rev, cands: candidates(a, b, withProbes), next: 0, flows: [] };
+    if (!e) return p;
+    const key = coverage === 'pair' ? `pair ${i}` : `${e.srcLeaf}>${e.dstLeaf} ${fwd.map(memberLabel).join(',')} | ${rev.map(memberLabel).join(',')}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { key, goals: new Set<string>(), plans: [], cursor: 0, tried: 0 };
+      fwd.forEach((m) => g!.goals.add(`fwd ${memberLabel(m)}`));
+      rev.forEach((m) => g!.goals.add(`rev ${memberLabel(m)}`));
+      if (fwd.some((f) => rev.some((r) => r.peer !== f.peer))) g.goals.add('crossed');
+      groups.set(key, g);
+    }
+    g.plans.push(p);
+    p.group = g;
+    return p;
   });
-  for (const p of plans) {
-    p.fwd.forEach((m) => p.goals.add(`fwd ${memberLabel(m)}`));
-    p.rev.forEach((m) => p.goals.add(`rev ${memberLabel(m)}`));
-    if (p.fwd.some((f) => p.rev.some((r) => r.peer !== f.peer))) p.goals.add('crossed');
-  }
-  // The pods' own flow always; its members too, when the leaves have routes.
-  const pending = () => plans.filter((p) => p.e && (p.next === 0 || (p.goals.size && p.next < p.cands.length)));
   for (let round = 0; !signal?.aborted; round++) {
-    const todo = pending();
-    if (!todo.length) break;
-    // One `ip -batch` per leaf per round: the next 8 candidates of every pair still short of a goal.
+    // This round's candidates: the next 8 of every group still short of a goal, taken from its
+    // pairs in turn, and the pods' own flow of every pair not asked yet.
+    const batchOf = new Map<Plan, [string, string][]>();
+    const take = (p: Plan) => {
+      const c = p.cands[p.next++]!;
+      (batchOf.get(p) ?? batchOf.set(p, []).get(p)!).push(c);
+      p.group!.tried++;
+    };
+    for (const g of groups.values()) {
+      for (let n = 0, idle = 0; g.goals.size && n < 8 && idle < g.plans.length; ) {
+        const p = g.plans[g.cursor]!;
+        g.cursor = (g.cursor + 1) % g.plans.length;
+        if (p.next < p.cands.length) {
+          take(p);
+          n++;
+          idle = 0;
+        } else idle++;
+      }
+    }
+    for (const p of plans) if (p.e && p.next === 0) take(p);
+    if (!batchOf.size) break;
+    // One `ip -batch` per leaf per round.
     const asks = new Map<string, Set<string>>();
     const ask = (leaf: string, line: string) => (asks.get(leaf) ?? asks.set(leaf, new Set()).get(leaf)!).add(line);
-    const batchOf = todo.map((p) => {
-      const take = p.cands.slice(p.next, p.next + 8);
-      p.next += take.length;
+    for (const [p, take] of batchOf) {
       for (const [s, d] of take) {
         ask(p.e!.srcLeaf, `route get ${d} from ${s} iif ${p.e!.srcIif}`);
         ask(p.e!.dstLeaf, `route get ${s} from ${d} iif ${p.e!.dstIif}`);
       }
-      return take;
-    });
+    }
     const answers = new Map<string, string>(); // `${leaf} ${dst} ${from}` → device
     await Promise.all(
       [...asks].map(async ([leaf, lines]) => {
-        const r = await driver.exec(leaf, ['ip', '-j', '-force', '-batch', '-'], { input: [...lines].join('\n') + '\n', signal, timeoutMs: 20_000 });
+        const r = await driver.exec(leaf, ['ip', '-j', '-force', '-batch', '-'], { input: [...lines].join('\n') + '\n', signal, timeoutMs: 20_000 + lines.size });
         for (const line of r.stdout.split('\n')) {
           if (!line.startsWith('[')) continue;
           for (const x of parseRouteGets(line)) {
@@ -155,8 +212,9 @@ export async function planPaths(driver: Driver, topo: Topology, pairs: [Pod, Pod
         }
       }),
     );
-    todo.forEach((p, k) => {
-      for (const [s, d] of batchOf[k]!) {
+    for (const [p, take] of batchOf) {
+      const goals = p.group!.goals;
+      for (const [s, d] of take) {
         const hop = (leaf: string, to: string, from: string): Member | undefined => {
           const got = answers.get(`${leaf} ${to} ${from}`);
           if (!got) return undefined;
@@ -168,24 +226,28 @@ export async function planPaths(driver: Driver, topo: Topology, pairs: [Pod, Pod
           flow.fwd && `fwd ${memberLabel(flow.fwd)}`,
           flow.rev && `rev ${memberLabel(flow.rev)}`,
           flow.fwd && flow.rev && flow.fwd.peer !== flow.rev.peer && 'crossed',
-        ].filter((g): g is string => Boolean(g) && p.goals.has(g as string));
+        ].filter((g): g is string => Boolean(g) && goals.has(g as string));
         if (flow.main || hits.length) {
           p.flows.push(flow);
-          hits.forEach((g) => p.goals.delete(g));
+          hits.forEach((g) => goals.delete(g));
         }
       }
-    });
+    }
   }
-  return plans.map((p) => ({
-    from: p.a,
-    to: p.b,
-    fwd: p.fwd,
-    rev: p.rev,
-    // A pair inside one rack has no ECMP member: its pods' own flow is the whole story.
-    flows: p.flows.length ? p.flows : [{ src: p.a.ip, dst: p.b.ip, main: true }],
-    uncovered: [...p.goals],
-    tried: p.next,
-  }));
+  return plans.map((p) => {
+    const lead = !p.group || p.group.plans[0] === p;
+    return {
+      from: p.a,
+      to: p.b,
+      fwd: p.fwd,
+      rev: p.rev,
+      // A pair inside one rack has no ECMP member: its pods' own flow is the whole story.
+      flows: p.flows.length ? p.flows : [{ src: p.a.ip, dst: p.b.ip, main: true }],
+      uncovered: lead && p.group ? [...p.group.goals] : [],
+      tried: lead && p.group ? p.group.tried : p.next,
+      ...(coverage === 'leaf-pair' && p.group ? { group: p.group.key } : {}),
+    };
+  });
 }
 
 type RouteGet = { dst: string; from?: string; gateway?: string; dev?: string };
