@@ -36,6 +36,8 @@ export class GameDay {
   private lastWatch = 0;
   /** The drill whose abort was said in its thread (said once, however many looks it takes). */
   private announced?: string;
+  /** The abort this bot said in a thread and has not yet reported (the guard may end it first). */
+  private abortSaid?: { drillId: string; channel: string; threadTs?: string; reason: string };
 
   /** Schedule files that are not schedules (edited on disk): said once each, never fired. */
   private said = new Set<string>();
@@ -133,6 +135,12 @@ export class GameDay {
   private async watch(): Promise<void> {
     const { readDrill } = await import('../lab/state/drill-state.js');
     const d = await readDrill(this.d.session.lab);
+    // An abort said in a thread whose drill was ended meanwhile by its guard: the report goes there too.
+    const said = this.abortSaid;
+    if (said && d?.drillId !== said.drillId) {
+      this.abortSaid = undefined;
+      await this.postGuardReport(said.channel, said.drillId, said.reason, said.threadTs);
+    }
     if (!d || (d.phase && d.phase !== 'running')) return;
     // The drill's guard (lab/gameday/guard.ts) leaves the abort rules to a bot that watches.
     const { markWatching } = await import('../lab/gameday/guard.js');
@@ -157,19 +165,17 @@ export class GameDay {
     // Said at once (the restore takes a while), then the report when it is done.
     if (channel && this.announced !== d.drillId) {
       this.announced = d.drillId;
+      if (d.drillId) this.abortSaid = { drillId: d.drillId, channel, threadTs: d.thread?.ts, reason: w.result.abort };
       await this.post(channel, { text: `drill aborted: ${w.result.abort}`, blocks: [section(`:octagonal_sign: *drill aborted by its rule*: ${esc(w.result.abort)} — restoring the lab`)] }, d.thread?.ts);
     }
     // Names its drill: ended meanwhile (by a person, or the guard while this look hung) is nothing to do.
     const o: Outcome = await this.d.session.run(['drill', 'end', '--abort', '--reason', w.result.abort, ...(d.drillId ? ['--drill-id', d.drillId] : [])], { caller, signal: this.d.signal });
     // Busy: the lab's lock is held (the start's last step, someone's fix): the next look tries again.
     if (o.status === 'busy' || !channel) return;
-    if (o.error && /is no longer running|no drill is running/.test(o.error.message)) {
-      // Ended meanwhile by the drill's guard (the same rule, seen from its side): the abort was
-      // said in the thread, so its report is too. A person's `drill end` posts its own.
-      if (this.announced === d.drillId && d.drillId) await this.postGuardReport(channel, d.drillId, w.result.abort, d.thread?.ts);
-      return;
-    }
+    // Ended meanwhile (by a person, or by the guard: then the next look posts its report).
+    if (o.error && /is no longer running|no drill is running/.test(o.error.message)) return;
     if (o.error) return void (await this.post(channel, renderError(o.error, o.status), d.thread?.ts));
+    this.abortSaid = undefined;
     const msg = renderResult('drill end', o.result);
     const ts = await this.post(channel, { ...msg, blocks: [section(`:octagonal_sign: *aborted*: ${esc(w.result.abort)}`), ...msg.blocks].slice(0, 50) }, d.thread?.ts);
     if (msg.attachment) await this.upload(channel, d.thread?.ts ?? ts, msg.attachment);

@@ -7,7 +7,7 @@
 //   the abort to the bot (which also posts it in the drill's thread);
 // - either way the end names the drill ID and runs under the lab lock, so the second one to get
 //   there (a bot, a human's `drill end`, the guard) finds the drill gone and does nothing.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateDir, PROJECT_ROOT } from '../paths.js';
 import { stateSubdir, writePrivateAsync } from '../state/dir.js';
@@ -18,6 +18,8 @@ import { limitPassed } from './watch.js';
 const GUARD_EVERY_MS = 1000;
 /** A bot's heartbeat older than this: no bot is watching (it stopped, or its look hangs). */
 export const WATCHER_FRESH_MS = 8000;
+/** How long a bot that watched the drill has to end it once a rule is passed, before the guard does. */
+export const BOT_FIRST_MS = 30_000;
 
 const drillsDir = () => join(stateDir(), 'drills');
 export const guardPidFile = (lab: string) => join(drillsDir(), `${lab}.guard.pid`);
@@ -26,7 +28,10 @@ const watcherFile = (lab: string) => join(drillsDir(), `${lab}.watcher.json`);
 /** The bot's watcher says it looks at the lab's drill (every watch turn). */
 export async function markWatching(lab: string, drillId: string | undefined): Promise<void> {
   stateSubdir('drills');
-  await writePrivateAsync(watcherFile(lab), JSON.stringify({ pid: process.pid, at: Date.now(), drillId }));
+  // Written aside and renamed: the guard never reads half a heartbeat (and takes it for no bot).
+  const tmp = `${watcherFile(lab)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  await writePrivateAsync(tmp, JSON.stringify({ pid: process.pid, at: Date.now(), drillId }));
+  await rename(tmp, watcherFile(lab));
 }
 
 /** A live bot has watched the lab's drill within the last few seconds. */
@@ -90,14 +95,23 @@ export async function guardDrill(
   abort: (reason: string) => Promise<'done' | 'busy'>,
   signal: AbortSignal,
 ): Promise<GuardOutcome> {
+  // A bot seen watching this drill gets the first BOT_FIRST_MS after a rule is passed: it ends
+  // the drill and says so in its thread. The guard acts after that only if the bot has not
+  // (a heartbeat can look stale for a moment on a loaded host while the bot is about to end it).
+  let sawBot = false;
+  let passedSince: number | undefined;
   try {
     for (;;) {
       if (signal.aborted) return { drillId, ended: 'cancelled' };
       const s: DrillState | undefined = await readDrill(lab);
       if (!s || s.drillId !== drillId) return { drillId, ended: 'gone' };
-      if ((!s.phase || s.phase === 'running') && !(await botWatching(lab, drillId))) {
+      const watched = await botWatching(lab, drillId);
+      sawBot ||= watched;
+      if ((!s.phase || s.phase === 'running') && !watched) {
         const reason = await limitPassed(d, s).catch(() => undefined);
-        if (reason && (await abort(reason)) === 'done') return { drillId, ended: 'aborted', reason };
+        passedSince = reason ? (passedSince ?? Date.now()) : undefined;
+        const botsTurn = sawBot && passedSince !== undefined && Date.now() - passedSince < BOT_FIRST_MS;
+        if (reason && !botsTurn && (await abort(reason)) === 'done') return { drillId, ended: 'aborted', reason };
       }
       await new Promise((r) => setTimeout(r, GUARD_EVERY_MS));
     }

@@ -51,7 +51,8 @@ async function expectPost(from: number, pattern: RegExp, timeoutMs: number, what
   try {
     await slack.waitFor(() => posts(from, pattern).length > 0, timeoutMs, what);
   } catch (err) {
-    throw new Error(`${(err as Error).message}\nanswers: ${slack.textOf(responses(from, /./)).slice(0, 1500)}\nlog: ${logs.slice(-5).join(' | ')}`);
+    const said = slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage').slice(-3).map((c) => slack.textOf([c]).slice(0, 1200));
+    throw new Error(`${(err as Error).message}\nanswers: ${slack.textOf(responses(from, /./)).slice(0, 1500)}\nposted: ${said.join(' ‖ ')}\nlog: ${logs.slice(-12).join(' | ')}`);
   }
 }
 
