@@ -19,7 +19,18 @@ export default defineCommand({
   async handler(args, ctx): Promise<DrillEndResult> {
     const { endDrill } = await import('../lab/drills/run.js');
     const { cleanNote } = await import('../lab/gameday/input.js');
-    const reason = args.abort ? (args.reason ? cleanNote(args.reason) : `ended early by ${ctx.caller.name ?? ctx.caller.user}`) : undefined;
-    return endDrill(await ctx.driver(), ctx.lab, { abort: args.abort, reason, by: ctx.caller.name ?? ctx.caller.user, drillId: args.drillId });
+    const by = ctx.caller.name ?? ctx.caller.user;
+    const reason = args.abort ? (args.reason ? cleanNote(args.reason) : `ended early by ${by}`) : undefined;
+    // A drill that lives in a Slack thread, ended from elsewhere (its guard, a person at the CLI):
+    // the thread hears it through the bot (lab/gameday/news.ts). The bot posts its own ends itself.
+    const { readDrill } = await import('../lab/state/drill-state.js');
+    const { leaveNews } = await import('../lab/gameday/news.js');
+    const d = await readDrill(ctx.lab);
+    const tell = ctx.caller.surface !== 'slack' && d?.thread && d.drillId && (!args.drillId || args.drillId === d.drillId) ? { drillId: d.drillId, thread: d.thread } : undefined;
+    const at = () => new Date().toISOString();
+    if (tell && args.abort) await leaveNews({ kind: 'aborting', lab: ctx.lab, ...tell, at: at(), by, reason: reason! }).catch((err: Error) => ctx.progress({ type: 'log', message: `the drill's thread will not hear of the abort: ${err.message}` }));
+    const result = await endDrill(await ctx.driver(), ctx.lab, { abort: args.abort, reason, by, drillId: args.drillId });
+    if (tell) await leaveNews({ kind: 'ended', lab: ctx.lab, ...tell, at: at(), by, surface: ctx.caller.surface, reason, result }).catch((err: Error) => ctx.progress({ type: 'log', message: `the drill's thread will not get the report: ${err.message}` }));
+    return result;
   },
 });

@@ -1,50 +1,23 @@
-// The abort rules of a drill hold on every surface, not only while a bot watches: `drill start`
-// with a rule starts the drill's guard, a detached `bgp-lab drill guard` process (like the
-// prober's pings, it lives as long as the drill). It reads the prober's logs once a second and,
-// when a rule is passed, ends the drill through the command core (`drill end --abort
-// --drill-id ID`: the lab lock, the audit log, as "the abort rule"). Never twice:
-// - a bot that watches the drill says so in a heartbeat file; while it is fresh the guard leaves
-//   the abort to the bot (which also posts it in the drill's thread);
-// - either way the end names the drill ID and runs under the lab lock, so the second one to get
-//   there (a bot, a human's `drill end`, the guard) finds the drill gone and does nothing.
-import { readFile, rename, rm } from 'node:fs/promises';
+// The abort rules of a drill hold on every surface: `drill start` with a rule starts the drill's
+// guard, a detached `bgp-lab drill guard` process (like the prober's pings, it lives as long as
+// the drill). It reads the prober's logs once a second and, when a rule is passed, ends the drill
+// through the command core (`drill end --abort --drill-id ID`: the lab lock, the audit log, as
+// "the abort rule"). The guard is the one enforcer: a bot does not race it. A drill in a Slack
+// thread hears of the abort and gets its report through the bot (lab/gameday/news.ts).
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateDir, PROJECT_ROOT } from '../paths.js';
-import { stateSubdir, writePrivateAsync } from '../state/dir.js';
+import { stateSubdir } from '../state/dir.js';
 import { readDrill, type DrillState } from '../state/drill-state.js';
 import type { EmbeddedDriver } from '../drivers/embedded/index.js';
 import { limitPassed } from './watch.js';
 
 const GUARD_EVERY_MS = 1000;
-/** A bot's heartbeat older than this: no bot is watching (it stopped, or its look hangs). */
-export const WATCHER_FRESH_MS = 8000;
-/** How long a bot that watched the drill has to end it once a rule is passed, before the guard does. */
-export const BOT_FIRST_MS = 30_000;
+/** A drill started from Slack gets its thread once its page is posted: an abort waits this long for it. */
+export const THREAD_WAIT_MS = 60_000;
 
 const drillsDir = () => join(stateDir(), 'drills');
 export const guardPidFile = (lab: string) => join(drillsDir(), `${lab}.guard.pid`);
-const watcherFile = (lab: string) => join(drillsDir(), `${lab}.watcher.json`);
-
-/** The bot's watcher says it looks at the lab's drill (every watch turn). */
-export async function markWatching(lab: string, drillId: string | undefined): Promise<void> {
-  stateSubdir('drills');
-  // Written aside and renamed: the guard never reads half a heartbeat (and takes it for no bot).
-  const tmp = `${watcherFile(lab)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-  await writePrivateAsync(tmp, JSON.stringify({ pid: process.pid, at: Date.now(), drillId }));
-  await rename(tmp, watcherFile(lab));
-}
-
-/** A live bot has watched the lab's drill within the last few seconds. */
-export async function botWatching(lab: string, drillId: string, now = Date.now()): Promise<boolean> {
-  try {
-    const w = JSON.parse(await readFile(watcherFile(lab), 'utf8')) as { pid: number; at: number; drillId?: string };
-    if (now - w.at > WATCHER_FRESH_MS || w.pid === process.pid || w.drillId !== drillId) return false;
-    process.kill(w.pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A local runner: the guard runs beside the state dir (where the CLI runs), whatever host the lab is on. */
 async function local() {
@@ -84,9 +57,9 @@ export interface GuardOutcome {
 }
 
 /**
- * The guard's loop: until the drill is gone, once a second, the abort rules (unless a bot
- * watches); a rule passed → `abort(reason)`, which runs `drill end --abort` through the core.
- * `abort` answers 'busy' while someone holds the lab lock: the guard tries again next turn.
+ * The guard's loop: until the drill is gone, once a second, the abort rules; a rule passed →
+ * `abort(reason)`, which runs `drill end --abort` through the core. `abort` answers 'busy' while
+ * someone holds the lab lock: the guard tries again next turn.
  */
 export async function guardDrill(
   d: EmbeddedDriver,
@@ -95,23 +68,16 @@ export async function guardDrill(
   abort: (reason: string) => Promise<'done' | 'busy'>,
   signal: AbortSignal,
 ): Promise<GuardOutcome> {
-  // A bot seen watching this drill gets the first BOT_FIRST_MS after a rule is passed: it ends
-  // the drill and says so in its thread. The guard acts after that only if the bot has not
-  // (a heartbeat can look stale for a moment on a loaded host while the bot is about to end it).
-  let sawBot = false;
-  let passedSince: number | undefined;
   try {
     for (;;) {
       if (signal.aborted) return { drillId, ended: 'cancelled' };
       const s: DrillState | undefined = await readDrill(lab);
       if (!s || s.drillId !== drillId) return { drillId, ended: 'gone' };
-      const watched = await botWatching(lab, drillId);
-      sawBot ||= watched;
-      if ((!s.phase || s.phase === 'running') && !watched) {
+      // Started from Slack, its page not yet posted: the abort waits for the thread it is told in.
+      const threadPending = s.surface === 'slack' && !s.thread && Date.now() - Date.parse(s.startedAt) < THREAD_WAIT_MS;
+      if ((!s.phase || s.phase === 'running') && !threadPending) {
         const reason = await limitPassed(d, s).catch(() => undefined);
-        passedSince = reason ? (passedSince ?? Date.now()) : undefined;
-        const botsTurn = sawBot && passedSince !== undefined && Date.now() - passedSince < BOT_FIRST_MS;
-        if (reason && !botsTurn && (await abort(reason)) === 'done') return { drillId, ended: 'aborted', reason };
+        if (reason && (await abort(reason)) === 'done') return { drillId, ended: 'aborted', reason };
       }
       await new Promise((r) => setTimeout(r, GUARD_EVERY_MS));
     }

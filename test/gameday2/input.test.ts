@@ -12,7 +12,7 @@ import { claimSchedule, listSchedules, type Schedule } from '../../lab/gameday/s
 import { postmortemMarkdown } from '../../src/render/postmortem.js';
 import { postmortemBlocks } from '../../bot/render/gameday.js';
 import type { Postmortem } from '../../lab/gameday/postmortem.js';
-import { botWatching } from '../../lab/gameday/guard.js';
+import { leaveNews, takeNews, NEWS_STALE_MS, type DrillNews } from '../../lab/gameday/news.js';
 import { cutAt, parsePingLog } from '../../lab/drills/prober.js';
 import { buildTimeline } from '../../lab/drills/timeline.js';
 import { timelineRows } from '../../src/render/drill.js';
@@ -105,18 +105,24 @@ describe('the new commands refuse bad input before anything runs', () => {
   });
 });
 
-describe('the guard and a watching bot', () => {
-  it('a live bot watching this drill within 8 s takes the abort; a stale, dead, or other drill\'s heartbeat does not', async () => {
-    mkdirSync(join(stateDir, 'drills'), { recursive: true, mode: 0o700 });
-    const beat = (o: { pid: number; at: number; drillId: string }) => writeFileSync(join(stateDir, 'drills', `${LAB}.watcher.json`), JSON.stringify(o));
-    const bot = process.ppid; // a live process that is not this one
-    beat({ pid: bot, at: Date.now(), drillId: 'd-1' });
-    expect(await botWatching(LAB, 'd-1')).toBe(true);
-    expect(await botWatching(LAB, 'd-2')).toBe(false);
-    beat({ pid: bot, at: Date.now() - 9000, drillId: 'd-1' });
-    expect(await botWatching(LAB, 'd-1')).toBe(false);
-    beat({ pid: 2 ** 22 + 12345, at: Date.now(), drillId: 'd-1' }); // beyond pid_max: no such process
-    expect(await botWatching(LAB, 'd-1')).toBe(false);
+describe("a drill's news for its thread", () => {
+  it('two bots taking at once post each item once, oldest first; another lab keeps its own; stale or edited items are dropped and said', async () => {
+    const thread = { channel: 'CGAME', ts: '1.000100' };
+    const aborting = (drillId: string, at = new Date().toISOString()): DrillNews => ({ kind: 'aborting', lab: LAB, drillId, thread, at, by: 'the abort rule', reason: 'an outage lasted 3 s' });
+    for (const id of ['d-1', 'd-2', 'd-3']) await leaveNews(aborting(id));
+    await leaveNews({ ...aborting('d-other'), lab: `${LAB}-b` });
+    await leaveNews(aborting('d-old', new Date(Date.now() - NEWS_STALE_MS - 1000).toISOString()));
+    mkdirSync(join(stateDir, 'drill-news'), { recursive: true });
+    writeFileSync(join(stateDir, 'drill-news', `${LAB}.999999999999999.1.ended.json`), '{"kind": "ended", "lab": "' + LAB + '"}'); // no thread
+    const dropped: string[] = [];
+    const [a, b] = await Promise.all([takeNews(LAB, (_f, why) => dropped.push(why)), takeNews(LAB, (_f, why) => dropped.push(why))]);
+    const got = [...a, ...b].map((n) => n.drillId);
+    expect(got.sort()).toEqual(['d-1', 'd-2', 'd-3']);
+    expect(a.map((n) => n.drillId)).toEqual([...a.map((n) => n.drillId)].sort()); // in the order they were left
+    expect(dropped.sort()).toEqual(['not news of this lab', `older than ${NEWS_STALE_MS / 60_000} min (no bot ran)`]);
+    expect(await takeNews(LAB)).toEqual([]);
+    expect((await takeNews(`${LAB}-b`)).map((n) => n.drillId)).toEqual(['d-other']);
+    expect(await takeNews('../x')).toEqual([]);
   });
 });
 

@@ -1,0 +1,60 @@
+// What a drill's Slack thread must hear about when the drill was ended by something other than
+// the bot: its guard (an abort rule), or a person at the CLI or REPL. `drill end` leaves it here
+// as one 0600 file per item; the bot that serves the lab claims each by an atomic rename (with
+// two bots, one posts it) and posts it in the drill's thread. A bot that ends a drill itself
+// posts the result where it was asked and leaves no news.
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stateDir } from '../paths.js';
+import { stateSubdir, writePrivateAsync } from '../state/dir.js';
+import type { DrillEndResult } from '../drills/results.js';
+
+/** News nobody posted within this long (no bot ran) is dropped, not posted late into an old thread. */
+export const NEWS_STALE_MS = 10 * 60_000;
+
+export type DrillNews =
+  /** The abort began (the restore takes a while): said at once. */
+  | { kind: 'aborting'; lab: string; drillId: string; thread: { channel: string; ts: string }; at: string; by: string; reason: string }
+  /** The drill ended: its report and postmortem. `by`: who ended it (a name, `the abort rule`). */
+  | { kind: 'ended'; lab: string; drillId: string; thread: { channel: string; ts: string }; at: string; by: string; surface: string; reason?: string; result: DrillEndResult };
+
+const dir = () => join(stateDir(), 'drill-news');
+const LAB_FILE = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Written aside and renamed in: a bot never reads half an item. Names sort in time order. */
+export async function leaveNews(n: DrillNews): Promise<void> {
+  stateSubdir('drill-news');
+  const name = `${n.lab}.${String(Date.now()).padStart(15, '0')}.${process.pid}.${n.kind}.json`;
+  const tmp = join(dir(), `.${name}.tmp`);
+  await writePrivateAsync(tmp, JSON.stringify(n));
+  await rename(tmp, join(dir(), name));
+}
+
+/**
+ * Takes the lab's news, oldest first: each item is claimed by a rename (another bot that got there
+ * first keeps it) and removed once read. Stale or unreadable items are dropped and reported.
+ */
+export async function takeNews(lab: string, onDropped?: (file: string, why: string) => void, now = Date.now()): Promise<DrillNews[]> {
+  if (!LAB_FILE.test(lab)) return [];
+  const files = (await readdir(dir()).catch(() => [] as string[])).filter((f) => f.startsWith(`${lab}.`) && f.endsWith('.json')).sort();
+  const out: DrillNews[] = [];
+  for (const f of files) {
+    const claimed = join(dir(), `.${f}.taken-${process.pid}`);
+    try {
+      await rename(join(dir(), f), claimed);
+    } catch {
+      continue; // another bot took it
+    }
+    try {
+      const n = JSON.parse(await readFile(claimed, 'utf8')) as DrillNews;
+      if (n.lab !== lab || !n.thread?.channel || !n.thread.ts) onDropped?.(f, 'not news of this lab');
+      else if (now - Date.parse(n.at) > NEWS_STALE_MS) onDropped?.(f, `older than ${NEWS_STALE_MS / 60_000} min (no bot ran)`);
+      else out.push(n);
+    } catch (err) {
+      onDropped?.(f, (err as Error).message);
+    } finally {
+      await rm(claimed, { force: true });
+    }
+  }
+  return out;
+}
