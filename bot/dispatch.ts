@@ -230,6 +230,9 @@ class LiveMessage {
     this.lastUpdate = Date.now();
     this.chain = this.chain.then(async () => {
       this.ts = await this.out.post(this.view.render());
+      // Spaced from when Slack answered, not when we sent: a post slowed on its way cannot
+      // bring the next update closer than the throttle to it as Slack sees them.
+      this.lastUpdate = Date.now();
       this.remember();
     });
   }
@@ -241,13 +244,13 @@ class LiveMessage {
       this.timer = undefined;
       if (this.done) return;
       this.chain = this.chain.then(async () => {
-        // Spaced from the update actually sent last: one slowed by a busy Slack (or host) must
-        // not bunch the next ones into a burst.
-        const left = this.lastUpdate + this.bot.throttleMs - Date.now();
-        if (left > 0) await new Promise((r) => setTimeout(r, left));
+        // Spaced from the answer to the update sent last: one slowed by a busy Slack (or host)
+        // must not bunch the next ones into a burst.
+        // A loop: a timer may fire a millisecond early by the wall clock.
+        for (let left; (left = this.lastUpdate + this.bot.throttleMs - Date.now()) > 0; ) await new Promise((r) => setTimeout(r, left));
         if (this.done || !this.ts) return;
-        this.lastUpdate = Date.now();
         await this.out.update(this.ts, this.view.render());
+        this.lastUpdate = Date.now();
       });
     }, wait);
   }
