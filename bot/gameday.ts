@@ -128,11 +128,12 @@ export class GameDay {
   /** What happened to a drill elsewhere, said in its thread: the abort at once, then the report. */
   private async relayNews(): Promise<void> {
     const { takeNews } = await import('../lab/gameday/news.js');
+    const { ABORT_RULE } = await import('../lab/gameday/guard.js');
     for (const n of await takeNews(this.d.session.lab, (file, why) => this.d.log(`gameday: drill news ${file} dropped: ${why}`))) {
       if (!channelAllowed(this.d.config, n.thread.channel)) continue;
       if (n.kind === 'aborting') {
-        // The guard runs as "the abort rule"; anyone else is named.
-        const who = n.by === 'the abort rule' ? 'its rule' : esc(n.by);
+        // The guard's end is "by its rule"; anyone else is named.
+        const who = n.by === ABORT_RULE ? 'its rule' : esc(n.by);
         await this.post(n.thread.channel, { text: `drill aborted: ${n.reason}`, blocks: [section(`:octagonal_sign: *drill aborted by ${who}*: ${esc(n.reason)} — restoring the lab`)] }, n.thread.ts);
         continue;
       }

@@ -13,11 +13,11 @@ export default defineCommand({
     const { UsageError } = await import('../lab/errors.js');
     // A loop for the drill's life: a process of its own, never a request in the bot.
     if (ctx.caller.surface === 'slack') throw new UsageError('`drill guard` runs beside a drill, started by `drill start`', 'the abort rules are set with `drill start --abort-after/--abort-if-outage`');
-    const { guardDrill } = await import('../lab/gameday/guard.js');
+    const { guardDrill, ABORT_RULE } = await import('../lab/gameday/guard.js');
     const { embeddedOnly } = await import('../lab/drivers/embedded/ops.js');
     const { Session } = await import('./execute.js');
     // The end goes through the core like a person's: the lab lock, the audit log (user `system`).
-    const system = new Session({ lab: ctx.lab, host: ctx.host, caller: { surface: 'cli', user: 'system', name: 'the abort rule', level: 'operate' } });
+    const system = new Session({ lab: ctx.lab, host: ctx.host, caller: { surface: 'cli', user: 'system', name: ABORT_RULE, level: 'operate' } });
     const abort = async (reason: string): Promise<'done' | 'busy'> => {
       const o = await system.run(['drill', 'end', '--abort', '--reason', reason, '--drill-id', args.drillId]);
       return o.status === 'busy' ? 'busy' : 'done';

@@ -13,6 +13,8 @@ import type { EmbeddedDriver } from '../drivers/embedded/index.js';
 import { limitPassed } from './watch.js';
 
 const GUARD_EVERY_MS = 1000;
+/** Who the guard's end is by, in the audit log, the timeline and the drill's thread. */
+export const ABORT_RULE = 'the abort rule';
 /** A drill started from Slack gets its thread once its page is posted: an abort waits this long for it. */
 export const THREAD_WAIT_MS = 60_000;
 

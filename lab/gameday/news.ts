@@ -7,6 +7,7 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateDir } from '../paths.js';
 import { stateSubdir, writePrivateAsync } from '../state/dir.js';
+import { z } from 'zod';
 import type { DrillEndResult } from '../drills/results.js';
 
 /** News nobody posted within this long (no bot ran) is dropped, not posted late into an old thread. */
@@ -17,6 +18,20 @@ export type DrillNews =
   | { kind: 'aborting'; lab: string; drillId: string; thread: { channel: string; ts: string }; at: string; by: string; reason: string }
   /** The drill ended: its report and postmortem. `by`: who ended it (a name, `the abort rule`). */
   | { kind: 'ended'; lab: string; drillId: string; thread: { channel: string; ts: string }; at: string; by: string; surface: string; reason?: string; result: DrillEndResult };
+
+// A file edited on disk is read as hostile (like a schedule): the thread and the words are
+// checked before the bot posts anything; the result is only ever rendered (escaped).
+const Envelope = z.object({
+  kind: z.enum(['aborting', 'ended']),
+  lab: z.string(),
+  drillId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+  thread: z.object({ channel: z.string().regex(/^[CDG][A-Z0-9]{1,30}$/), ts: z.string().regex(/^\d{1,12}\.\d{1,8}$/) }),
+  at: z.string().datetime(),
+  by: z.string().max(200),
+  reason: z.string().max(500).optional(),
+  surface: z.string().max(20).optional(),
+  result: z.object({ outcome: z.string() }).passthrough().optional(),
+}).refine((n) => (n.kind === 'aborting' ? n.reason !== undefined : n.result !== undefined && n.surface !== undefined), 'an item without its reason or result');
 
 const dir = () => join(stateDir(), 'drill-news');
 const LAB_FILE = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -46,8 +61,10 @@ export async function takeNews(lab: string, onDropped?: (file: string, why: stri
       continue; // another bot took it
     }
     try {
-      const n = JSON.parse(await readFile(claimed, 'utf8')) as DrillNews;
-      if (n.lab !== lab || !n.thread?.channel || !n.thread.ts) onDropped?.(f, 'not news of this lab');
+      const parsed = Envelope.safeParse(JSON.parse(await readFile(claimed, 'utf8')));
+      const n = parsed.data as DrillNews | undefined;
+      if (!n) onDropped?.(f, `not drill news: ${parsed.error?.issues[0]?.path.join('.') || 'the item'}: ${parsed.error?.issues[0]?.message}`);
+      else if (n.lab !== lab) onDropped?.(f, 'not news of this lab');
       else if (now - Date.parse(n.at) > NEWS_STALE_MS) onDropped?.(f, `older than ${NEWS_STALE_MS / 60_000} min (no bot ran)`);
       else out.push(n);
     } catch (err) {

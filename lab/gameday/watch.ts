@@ -14,7 +14,7 @@ export interface WatchLook {
   running: boolean;
   /** Events seen in this look (also appended to the drill's timeline). */
   events: DrillEvent[];
-  /** A limit was passed: why (the caller ends the drill, scored aborted). */
+  /** A limit was passed: why (the drill's guard ends it, scored aborted). */
   abort?: string;
 }
 
@@ -52,12 +52,11 @@ export async function watchDrill(driver: Driver, lab: string, now = Date.now()):
   const s = await readDrill(lab);
   if (!s || (s.phase && s.phase !== 'running')) return { running: false, events: [] };
   const d = embeddedOnly(driver);
-  // The abort rules first: they read only the prober's logs, so a router that does not answer
-  // (the fault itself) never delays them.
+  // The abort rules are said (the drill's guard enforces them), and the look goes on: the
+  // timeline keeps its BGP events while a passed rule waits for the lab lock or its thread.
   const abort = await limitPassed(d, s, now);
-  if (abort) return { running: true, events: [], abort };
   const topo = s.baselineTopology ?? (await d.record())?.topology;
-  if (!topo) return { running: true, events: [] };
+  if (!topo) return { running: true, events: [], abort };
   const leafSet = new Set(leaves(topo));
   const [tables, peers] = await Promise.all([Promise.all([...leafSet].map(async (r) => [r, await routeLines(d, r)] as const)), collectPeerRows(d, topo)]);
   const at = new Date(now).toISOString();
@@ -73,7 +72,7 @@ export async function watchDrill(driver: Driver, lab: string, now = Date.now()):
     x.watch = look;
     if (events.length) x.events = [...(x.events ?? []), ...events].slice(-400);
   });
-  return { running: true, events };
+  return { running: true, events, abort };
 }
 
 /** The abort rules: the drill ran too long, or one outage (prober) lasted longer than allowed. */

@@ -106,7 +106,7 @@ describe('the new commands refuse bad input before anything runs', () => {
 });
 
 describe("a drill's news for its thread", () => {
-  it('two bots taking at once post each item once, oldest first; another lab keeps its own; stale or edited items are dropped and said', async () => {
+  it('two bots taking at once post each item once, oldest first; another lab keeps its own; stale or edited items (no thread, a mention for a channel, no reason) are dropped and said', async () => {
     const thread = { channel: 'CGAME', ts: '1.000100' };
     const aborting = (drillId: string, at = new Date().toISOString()): DrillNews => ({ kind: 'aborting', lab: LAB, drillId, thread, at, by: 'the abort rule', reason: 'an outage lasted 3 s' });
     for (const id of ['d-1', 'd-2', 'd-3']) await leaveNews(aborting(id));
@@ -114,12 +114,20 @@ describe("a drill's news for its thread", () => {
     await leaveNews(aborting('d-old', new Date(Date.now() - NEWS_STALE_MS - 1000).toISOString()));
     mkdirSync(join(stateDir, 'drill-news'), { recursive: true });
     writeFileSync(join(stateDir, 'drill-news', `${LAB}.999999999999999.1.ended.json`), '{"kind": "ended", "lab": "' + LAB + '"}'); // no thread
+    // Edited on disk: a channel that is a mention, not a channel ID; an aborting item with no reason.
+    writeFileSync(join(stateDir, 'drill-news', `${LAB}.999999999999999.2.aborting.json`), JSON.stringify({ ...aborting('d-x'), thread: { channel: '<!channel>', ts: '1.2' } }));
+    writeFileSync(join(stateDir, 'drill-news', `${LAB}.999999999999999.3.aborting.json`), JSON.stringify({ ...aborting('d-y'), reason: undefined }));
     const dropped: string[] = [];
     const [a, b] = await Promise.all([takeNews(LAB, (_f, why) => dropped.push(why)), takeNews(LAB, (_f, why) => dropped.push(why))]);
     const got = [...a, ...b].map((n) => n.drillId);
     expect(got.sort()).toEqual(['d-1', 'd-2', 'd-3']);
     expect(a.map((n) => n.drillId)).toEqual([...a.map((n) => n.drillId)].sort()); // in the order they were left
-    expect(dropped.sort()).toEqual(['not news of this lab', `older than ${NEWS_STALE_MS / 60_000} min (no bot ran)`]);
+    expect(dropped.sort()).toEqual([
+      'not drill news: the item: an item without its reason or result',
+      'not drill news: thread.channel: Invalid string: must match pattern /^[CDG][A-Z0-9]{1,30}$/',
+      'not drill news: drillId: Invalid input: expected string, received undefined',
+      `older than ${NEWS_STALE_MS / 60_000} min (no bot ran)`,
+    ].sort());
     expect(await takeNews(LAB)).toEqual([]);
     expect((await takeNews(`${LAB}-b`)).map((n) => n.drillId)).toEqual(['d-other']);
     expect(await takeNews('../x')).toEqual([]);
