@@ -144,8 +144,8 @@ export class AgentRuntime {
     await this.d.runner.run(['rm', '-f', '--', s.socket, s.appliedFile]);
   }
 
-  private async startSlot(a: AgentPlan, s: InstanceSlot): Promise<void> {
-    await this.stopSlot(s);
+  private async startSlot(a: AgentPlan, s: InstanceSlot, newLab = false): Promise<void> {
+    if (!newLab) await this.stopSlot(s);
     await runOk(this.d.runner, ['ip', 'netns', 'exec', a.ns, ...gobgpdArgv(a, s)], { env: GO_ENV });
   }
 
@@ -168,18 +168,19 @@ export class AgentRuntime {
    * gobgpd just started (nothing applied yet; the other instances' gobgpds are started anew),
    * otherwise against what the last reconcile applied. `next` undefined: Cilium runs no BGP.
    */
-  async configure(a: AgentPlan, mode: ConnectMode, opts: { fresh: boolean; next?: DesiredAgent | null }): Promise<ReconcileReport> {
+  async configure(a: AgentPlan, mode: ConnectMode, opts: { fresh: boolean; next?: DesiredAgent | null; newLab?: boolean }): Promise<ReconcileReport> {
     const { reconcileInstance, mergeReports } = await import('../../gobgp/reconcile.js');
     const next = opts.next === null ? undefined : opts.next ?? a.desired;
     const wanted = next?.instances ?? [];
     const reports: ReconcileReport[] = [];
-    // Instances that are gone: their gobgpd stops (Cilium stops that BgpServer).
-    for (const s of await this.extraSlotsRunning(a)) if (s.slot >= wanted.length || opts.fresh) await this.stopSlot(s);
+    // Instances that are gone: their gobgpd stops (Cilium stops that BgpServer). In a lab that
+    // `up` is creating nothing runs yet: no look (an `ls` per node was 256 spawns at `up`).
+    if (!opts.newLab) for (const s of await this.extraSlotsRunning(a)) if (s.slot >= wanted.length || opts.fresh) await this.stopSlot(s);
     for (let i = 0; i < Math.max(1, wanted.length); i++) {
       const s = slotOf(a, i);
       let fresh = opts.fresh;
-      if (i > 0 && (fresh || !(await this.pidOf(s)))) {
-        await this.startSlot(a, s);
+      if (i > 0 && (fresh || opts.newLab || !(await this.pidOf(s)))) {
+        await this.startSlot(a, s, opts.newLab);
         fresh = true;
       }
       const c = await this.client(s);
@@ -208,7 +209,7 @@ export class AgentRuntime {
       Array.from({ length: Math.min(CONFIGURE_WORKERS, todo.length) }, async () => {
         for (let a = todo.shift(); a; a = todo.shift()) {
           signal.throwIfAborted();
-          await this.configure(a, mode, { fresh: true });
+          await this.configure(a, mode, { fresh: true, newLab: true });
         }
       }),
     );
