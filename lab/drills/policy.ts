@@ -162,12 +162,12 @@ export function editPolicy(topo: Topology, name: string, field: string, value: s
 }
 
 /** Writes the new model into the lab record and reconciles the agents it changes, as Cilium would. */
-export async function applyTopology(d: EmbeddedDriver, rec: LabRecord, topology: Topology): Promise<{ nodes: { node: string; running: boolean; announced: string[] }[]; services?: Awaited<ReturnType<typeof reconcileServices>> }> {
+export async function applyTopology(d: EmbeddedDriver, rec: LabRecord, topology: Topology): Promise<{ nodes: { node: string; running: boolean; announced: string[]; kept?: true }[]; services?: Awaited<ReturnType<typeof reconcileServices>> }> {
   const next = { ...rec, topology };
   await writeLabRecord(d.runner, next);
   // Workload pods and each node's Service tables first, so a /32 the agents then announce has its backends.
   const services = await reconcileServices(d, rec, next);
-  const nodes = (await reconcileAgents(d, rec, topology)).map(({ node, running, announced }) => ({ node, running, announced }));
+  const nodes = (await reconcileAgents(d, rec, topology)).map(({ node, running, announced, kept }) => ({ node, running, announced, ...(kept ? { kept } : {}) }));
   return { nodes, services };
 }
 
