@@ -5,13 +5,13 @@ import type { PolicySetResult } from './drill-results.js';
 export default defineCommand({
   name: 'policy set',
   summary: "Edit a CiliumBGPPeeringPolicy (or a v2 cluster config, peer config, advertisement) of the running lab; its nodes reconcile as Cilium's agent would",
-  examples: ['policy set rack0 holdTimeSeconds 30', 'policy set rack1 keepAliveTimeSeconds 10', 'policy set rack0-peer holdTimeSeconds 30', 'policy show'],
+  examples: ['policy set rack0 holdTimeSeconds 30', 'policy set rack1 keepAliveTimeSeconds 10', 'policy set rack1 nodeSelector rack=rack1', 'policy set rack0-peer holdTimeSeconds 30', 'policy show'],
   positionals: [
     { name: 'policy', complete: 'policy' },
-    { name: 'field', complete: { values: ['peerASN', 'peerAddress', 'exportPodCIDR', 'localASN', 'holdTimeSeconds', 'keepAliveTimeSeconds', 'connectRetryTimeSeconds', 'peerPort', 'eBGPMultihopTTL', 'gracefulRestart', 'restartTimeSeconds', 'ebgpMultihop', 'peerConfigRef', 'localPreference', 'communities'] } },
+    { name: 'field', complete: { values: ['peerASN', 'peerAddress', 'exportPodCIDR', 'localASN', 'holdTimeSeconds', 'keepAliveTimeSeconds', 'connectRetryTimeSeconds', 'peerPort', 'eBGPMultihopTTL', 'gracefulRestart', 'restartTimeSeconds', 'ebgpMultihop', 'peerConfigRef', 'localPreference', 'communities', 'nodeSelector'] } },
     { name: 'value' },
   ],
-  args: z.object({ policy: z.string().max(253).describe('policy, cluster config, peer config or advertisement name'), field: z.string().max(64).describe('field of virtualRouters[0] or its neighbors[0]; of a v2 object: see `policy show`'), value: z.string().max(1024).describe('new value') }),
+  args: z.object({ policy: z.string().max(253).describe('policy, cluster config, peer config or advertisement name'), field: z.string().max(64).describe('field of virtualRouters[0] or its neighbors[0], or nodeSelector (key=value,…); of a v2 object: see `policy show`'), value: z.string().max(1024).describe('new value') }),
   permission: 'operate',
   mutating: true,
   drillAction: true,

@@ -9,7 +9,7 @@
 import type { KubeNode, Topology } from '../topology/schema.js';
 import { policyError, policyInstances, policySelection } from './peering-policy.js';
 import { clusterConfigInstances, clusterConfigsOf } from './bgp-v2.js';
-import { atLeast, hasBgpV2Objects, hasPeeringPolicy } from './version.js';
+import { hasBgpV2Objects, hasPeeringPolicy, keepsStateOnPolicyConflict } from './version.js';
 
 export interface BgpTimers {
   connectRetry: number;
@@ -137,11 +137,13 @@ export function intentOf(topo: Topology, node: KubeNode): AgentIntent {
       return {
         node: node.name,
         state: 'conflict',
-        // 1.14/1.15 controller.go: the selection error → FullWithdrawal. 1.16–1.18 (the BGPv1/v2 mode
-        // table): the error is returned before anything is applied, so a node starting fresh, as
-        // at `up`, configures nothing, its v2 CiliumBGPNodeConfig included (lab/cilium/SOURCES.md).
-        reason: atLeast(version, '1.16')
-          ? `more than one CiliumBGPPeeringPolicy applies to this node (${names.join(', ')}); Cilium's agent stops at that error and applies nothing, not even a CiliumBGPClusterConfig's`
+        // 1.14/1.15 controller.go Reconcile: the selection error → FullWithdrawal. 1.16–1.18 (the
+        // BGPv1/v2 mode table): the error is returned before anything is applied or cleaned up, so
+        // a node starting fresh, as at `up` or `agent restart`, configures nothing, its v2
+        // CiliumBGPNodeConfig included, and a running agent keeps what it last applied (the embedded
+        // runtime keeps that agent untouched: lab/drivers/embedded/ops.ts reconcileAgents).
+        reason: keepsStateOnPolicyConflict(version)
+          ? `more than one CiliumBGPPeeringPolicy applies to this node (${names.join(', ')}); Cilium's agent stops at that error and applies nothing, not even a CiliumBGPClusterConfig's: a running agent keeps what it last applied (its sessions stay up; no later edit reaches it) and logs the selection error, a restarted agent peers with nothing`
           : `more than one CiliumBGPPeeringPolicy applies to this node (${names.join(', ')}); Cilium applies no policy at all and withdraws every session`,
         sources: names.map((n) => `CiliumBGPPeeringPolicy ${n}`),
       };

@@ -2,14 +2,14 @@
 // only what the API server or the CRD schema of the topology's release refuses — a field or
 // kind the release does not have (named with the release that brought it), a CRD validation
 // rule; accepted with a warning that names the consequence what the agent accepts but that
-// breaks peering (a node two policies select, a policy the agent's validation refuses, 1.19
+// breaks peering (a node two policies select, per version, a policy the agent's validation refuses, 1.19
 // with only peering policies, an advertisement selector that matches nothing).
 import type { Topology } from '../topology/schema.js';
 import { addressOf } from '../topology/ip.js';
 import { CILIUM_DEFAULT_TIMERS, desiredAgents } from './desired.js';
 import { duplicateAsnAt, policyError, policySelects } from './peering-policy.js';
 import { advertisementsSelected, clusterConfigSelects, clusterConfigsOf } from './bgp-v2.js';
-import { FIELD_SINCE, VALUE_SINCE, atLeast, hasPeeringPolicy, hasBgpV2Objects, ciliumMinor } from './version.js';
+import { FIELD_SINCE, VALUE_SINCE, atLeast, hasPeeringPolicy, hasBgpV2Objects, ciliumMinor, keepsStateOnPolicyConflict } from './version.js';
 import type { LabelSelector } from './selector.js';
 
 export interface CiliumIssue {
@@ -89,7 +89,11 @@ export function ciliumIssues(topo: Topology): CiliumIssue[] {
     const conflicted = selected.filter((n) => intentOfNode.get(n)?.state === 'conflict');
     if (conflicted.length) {
       const others = [...new Set(conflicted.flatMap((n) => ((intentOfNode.get(n) as { sources: string[] }).sources).map((s) => s.split(' ')[1]!)))].filter((x) => x !== p.name);
-      warn(`${path}.nodeSelector`, `${names(conflicted)} ${conflicted.length === 1 ? 'is' : 'are'} selected by policies ${p.name} and ${names(others)}: Cilium applies no policy at all there and withdraws all ${conflicted.length === 1 ? 'its' : 'their'} sessions`);
+      const one = conflicted.length === 1;
+      const what = keepsStateOnPolicyConflict(version)
+        ? `Cilium ${minor}'s agent keeps what it last applied there (${one ? 'its' : 'their'} sessions stay up, and no later edit reaches ${one ? 'it' : 'them'}) and logs the selection error; a restarted agent peers with nothing`
+        : `Cilium applies no policy at all there and withdraws all ${one ? 'its' : 'their'} sessions`;
+      warn(`${path}.nodeSelector`, `${names(conflicted)} ${one ? 'is' : 'are'} selected by policies ${p.name} and ${names(others)}: ${what}`);
     }
     const dup = duplicateAsnAt(p);
     if (dup >= 0)
@@ -98,7 +102,7 @@ export function ciliumIssues(topo: Topology): CiliumIssue[] {
     if (e && selected.length) warn(path, `${e}; Cilium's agent refuses the policy, so ${names(selected)} appl${selected.length === 1 ? 'ies' : 'y'} nothing from it`);
     if (atLeast(version, '1.18')) warn(path, `CiliumBGPPeeringPolicy is deprecated in Cilium 1.18 and removed in 1.19; \`policy migrate\` writes the equivalent v2 objects`);
     if (hasBgpV2Objects(version))
-      for (const n of nodes.filter((x) => selected.includes(x.name) && clusterConfigsOf(topo, x).length))
+      for (const n of nodes.filter((x) => selected.includes(x.name) && !conflicted.includes(x.name) && clusterConfigsOf(topo, x).length))
         warn(path, `${n.name} is selected by policy ${p.name} and by CiliumBGPClusterConfig ${clusterConfigsOf(topo, n)[0]!.name}: the agent runs the peering policy and ignores the v2 config there`);
   });
 

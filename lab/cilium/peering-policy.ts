@@ -1,8 +1,9 @@
 // The v2alpha1 CiliumBGPPeeringPolicy as Cilium's agent reads it (1.14–1.18; gone in 1.19).
 // Rules, each from upstream at v1.14.0-rc.0 unless noted:
 // - selection: pkg/bgpv1/agent/controller.go PolicySelection — a nil nodeSelector selects every
-//   node; more than one matching policy is an error and the controller withdraws everything
-//   (FullWithdrawal): "it will apply no policy at all" (Documentation/network/bgp-control-plane.rst).
+//   node; more than one matching policy is an error: 1.14–1.15 withdraw everything
+//   (FullWithdrawal): "it will apply no policy at all" (Documentation/network/bgp-control-plane.rst);
+//   1.16–1.18 return the error with nothing applied or withdrawn (version.ts keepsStateOnPolicyConflict).
 // - validation: pkg/k8s/apis/cilium.io/v2alpha1/bgpp_types.go CiliumBGPNeighbor.Validate after
 //   SetDefaults; the controller returns the error and configures nothing from the policy.
 // - one BGP server per virtual router, keyed by localASN (pkg/bgpv1/manager/manager.go; a repeated

@@ -32,6 +32,15 @@ export const hasBgpV2Objects = (version: string) => versionAtLeast(version, 1, 1
 export const bgpV2ApiVersion = (version: string) => (versionAtLeast(version, 1, 18) ? 'cilium.io/v2' : 'cilium.io/v2alpha1');
 /** CiliumBGPPeeringPolicy exists (deprecated in 1.18, removed in 1.19: no CRD in v1.19.0-pre.4). */
 export const hasPeeringPolicy = (version: string) => !versionAtLeast(version, 1, 19);
+/**
+ * A node two peering policies select, at run time: 1.14–1.15 withdraw everything
+ * (pkg/bgpv1/agent/controller.go `Reconcile`: selection error → `FullWithdrawal`, v1.14.0-rc.0,
+ * v1.15.0-rc.1); 1.16–1.18 return the error before anything is applied or cleaned up (the
+ * BGPv1/v2 mode table of `Reconcile`, from commit aab2b649 in v1.16.0-pre.3; still so in v1.16.8,
+ * v1.17.6, v1.18.0-pre.3), so an agent already running keeps what it last applied. 1.19 has no
+ * peering policy (pkg/bgp/agent/controller.go reads only the CiliumBGPNodeConfig).
+ */
+export const keepsStateOnPolicyConflict = (version: string) => versionAtLeast(version, 1, 16) && hasPeeringPolicy(version);
 /** CiliumBGPNodeConfigOverride is in the lab's model from 1.16 (v2alpha1), v2 from 1.18. */
 export const hasNodeConfigOverride = hasBgpV2Objects;
 

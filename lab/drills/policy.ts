@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { LabRecord } from '../drivers/types.js';
 import { PeeringNeighborSchema, PeeringPolicySchema, type PeeringPolicy, type Topology } from '../topology/schema.js';
+import { labels } from '../topology/labels.js';
 import type { EmbeddedDriver } from '../drivers/embedded/index.js';
 import { UsageError, closest } from '../errors.js';
 import { policySelects } from '../cilium/peering-policy.js';
@@ -113,8 +114,22 @@ function findObject(topo: Topology, name: string): { kind: Kind; object: Any } {
 /** The fields `policy set` takes for the named object. */
 export function fieldsOf(topo: Topology, name: string): string[] {
   const { kind } = findObject(topo, name);
-  return kind === 'CiliumBGPPeeringPolicy' ? Object.keys(POLICY_FIELDS) : Object.keys(V2_FIELDS[kind]);
+  return kind === 'CiliumBGPPeeringPolicy' ? [...Object.keys(POLICY_FIELDS), 'nodeSelector'] : Object.keys(V2_FIELDS[kind]);
 }
+
+/**
+ * The policy's nodeSelector as matchLabels, `key=value[,key=value]` (what `kubectl edit` of its
+ * spec.nodeSelector does): how a second policy comes to select a node of a running cluster.
+ */
+const NODE_SELECTOR: FieldSpec = {
+  parse: z
+    .string()
+    .regex(/^[^=,\s]+=[^=,\s]*(,[^=,\s]+=[^=,\s]*)*$/, 'matchLabels as key=value[,key=value], e.g. rack=rack0')
+    .transform((v) => Object.fromEntries(v.split(',').map((kv) => kv.split('=') as [string, string])))
+    .pipe(labels),
+  get: (p) => Object.entries(p.nodeSelector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+  set: (p, v) => (p.nodeSelector = { matchLabels: v }),
+};
 
 const policyFieldSpec = (f: PolicyField): FieldSpec => {
   if (ROUTER_FIELDS.includes(f)) return at(POLICY_FIELDS[f], ['virtualRouters', '0', f]);
@@ -131,7 +146,7 @@ export function policyValue(p: PeeringPolicy, field: PolicyField): unknown {
 export function editPolicy(topo: Topology, name: string, field: string, value: string): { topology: Topology; from: unknown; to: unknown; kind: string } {
   const { kind } = findObject(topo, name);
   const table: Record<string, FieldSpec> =
-    kind === 'CiliumBGPPeeringPolicy' ? Object.fromEntries(Object.keys(POLICY_FIELDS).map((f) => [f, policyFieldSpec(f as PolicyField)])) : V2_FIELDS[kind];
+    kind === 'CiliumBGPPeeringPolicy' ? { ...Object.fromEntries(Object.keys(POLICY_FIELDS).map((f) => [f, policyFieldSpec(f as PolicyField)])), nodeSelector: NODE_SELECTOR } : V2_FIELDS[kind];
   const spec = Object.hasOwn(table, field) ? table[field] : undefined; // not Object's own constructor, toString, …
   if (!spec) {
     const guess = closest(field, Object.keys(table));
@@ -147,12 +162,12 @@ export function editPolicy(topo: Topology, name: string, field: string, value: s
 }
 
 /** Writes the new model into the lab record and reconciles the agents it changes, as Cilium would. */
-export async function applyTopology(d: EmbeddedDriver, rec: LabRecord, topology: Topology): Promise<{ nodes: { node: string; running: boolean; announced: string[] }[]; services?: Awaited<ReturnType<typeof reconcileServices>> }> {
+export async function applyTopology(d: EmbeddedDriver, rec: LabRecord, topology: Topology): Promise<{ nodes: { node: string; running: boolean; announced: string[]; kept?: true }[]; services?: Awaited<ReturnType<typeof reconcileServices>> }> {
   const next = { ...rec, topology };
   await writeLabRecord(d.runner, next);
   // Workload pods and each node's Service tables first, so a /32 the agents then announce has its backends.
   const services = await reconcileServices(d, rec, next);
-  const nodes = (await reconcileAgents(d, rec, topology)).map(({ node, running, announced }) => ({ node, running, announced }));
+  const nodes = (await reconcileAgents(d, rec, topology)).map(({ node, running, announced, kept }) => ({ node, running, announced, ...(kept ? { kept } : {}) }));
   return { nodes, services };
 }
 

@@ -230,8 +230,11 @@ export interface PolicySetResult {
   field: string;
   from: unknown;
   to: unknown;
-  /** Agents Cilium reconciled: restarted with the new config, announcing when exportPodCIDR. */
-  nodes: { node: string; running: boolean; announced: string[] }[];
+  /**
+   * Agents Cilium reconciled: restarted with the new config, announcing when exportPodCIDR.
+   * `kept`: a node now in two peering policies whose agent (1.16–1.18) stays as it was, announcing what it last applied.
+   */
+  nodes: { node: string; running: boolean; announced: string[]; kept?: true }[];
   /** (model: added) the edited object's kind; nodes whose agent now runs nothing and why (Cilium's words); warnings. */
   kind?: string;
   unpeered?: { node: string; state: string; reason: string }[];

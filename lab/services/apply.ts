@@ -24,5 +24,5 @@ export async function applyServiceEdit(
   if (issues.length) throw new UsageError(`${issues[0]!.path}: ${issues[0]!.message}`, 'see `services` and `topo show`');
   const r = await applyTopology(d, rec, topology);
   const s = r.services ?? { podsAdded: [], podsRemoved: [], announced: [], withdrawn: [] };
-  return { ...what, from, to, agentsRestarted: r.nodes.map((n) => n.node), ...s };
+  return { ...what, from, to, agentsRestarted: r.nodes.filter((n) => !n.kept).map((n) => n.node), ...s };
 }

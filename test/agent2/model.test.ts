@@ -82,4 +82,23 @@ describe('agent rules checked against the source', () => {
     expect(i.state).toBe('conflict');
     expect((i as { reason: string }).reason).toMatch(/stops at that error and applies nothing, not even a CiliumBGPClusterConfig's/);
   });
+
+  it('two policies on a node, per release: 1.14/1.15 withdraw every session; 1.16–1.18 keep what a running agent applied (controller.go Reconcile)', () => {
+    for (const [version, keeps] of [['1.14.0-rc.0', false], ['1.15.16', false], ['1.16.8', true], ['1.17.6', true], ['1.18.0', true]] as const) {
+      const t = structuredClone(loadTopology('cilium-bgp'));
+      t.cilium.version = version;
+      t.cilium.bgpPeeringPolicies.push({ ...structuredClone(t.cilium.bgpPeeringPolicies[0]!), name: 'rack0-copy' });
+      const i = intentOf(t, t.cluster.nodes[0]!) as { state: string; reason: string };
+      const warning = ciliumIssues(t).map((x) => x.message).join('\n');
+      expect([version, i.state]).toEqual([version, 'conflict']);
+      if (keeps) {
+        expect(i.reason, version).toMatch(/a running agent keeps what it last applied \(its sessions stay up; no later edit reaches it\) and logs the selection error, a restarted agent peers with nothing/);
+        expect(warning, version).toMatch(new RegExp(`Cilium ${version.slice(0, 4)}'s agent keeps what it last applied there \\(their sessions stay up, and no later edit reaches them\\) and logs the selection error; a restarted agent peers with nothing`));
+        expect(warning, version).not.toMatch(/withdraws all/);
+      } else {
+        expect(i.reason, version).toMatch(/Cilium applies no policy at all and withdraws every session/);
+        expect(warning, version).toMatch(/Cilium applies no policy at all there and withdraws all their sessions/);
+      }
+    }
+  });
 });

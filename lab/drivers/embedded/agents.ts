@@ -150,7 +150,7 @@ export class AgentRuntime {
   }
 
   /** The instance slots above 0 whose gobgpd runs now (from their pid files). */
-  private async extraSlotsRunning(a: AgentPlan): Promise<InstanceSlot[]> {
+  private async extraSlotsRunning(a: { dir: string; socket: string }): Promise<InstanceSlot[]> {
     const ls = await this.d.runner.run(['ls', '-1', '--', a.dir]);
     const slots = [...new Set(ls.stdout.split('\n').flatMap((f) => { const m = /^gobgpd-(\d+)\.pid$/.exec(f.trim()); return m ? [Number(m[1])] : []; }))];
     const out: InstanceSlot[] = [];
@@ -159,8 +159,15 @@ export class AgentRuntime {
   }
 
   /** Stops every instance's gobgpd above the first (the node lost its BGP configuration). */
-  async stopExtraInstances(a: AgentPlan | undefined): Promise<void> {
+  async stopExtraInstances(a: { dir: string; socket: string } | undefined): Promise<void> {
     if (a) for (const s of await this.extraSlotsRunning(a)) await this.stopSlot(s);
+  }
+
+  /** The prefixes a running agent announces, from what it last applied (every running instance). */
+  async appliedPrefixes(a: { dir: string; socket: string }): Promise<string[]> {
+    const slots = [slotOf(a, 0), ...(await this.extraSlotsRunning(a))];
+    const applied = await Promise.all(slots.map((s) => this.applied(a, s.slot)));
+    return applied.flatMap((x) => x?.instance.paths.map((p) => p.prefix) ?? []);
   }
 
   /**

@@ -68,6 +68,16 @@ export function apiDir(lab: string): string {
   return `${labDir(lab)}/api`;
 }
 
+/**
+ * A node's agent files whatever its intent: its directory and first socket (the socket is
+ * numbered by the node's place in the cluster, as planFabric numbers it). For an agent kept
+ * running through a policy conflict, which has no plan of its own.
+ */
+export function agentFilesOf(lab: string, topo: Topology, node: string): { dir: string; socket: string } | undefined {
+  const i = topo.cluster.nodes.findIndex((n) => n.name === node);
+  return i < 0 ? undefined : { dir: deviceDir(lab, node), socket: `${apiDir(lab)}/${i}.sock` };
+}
+
 export interface PodPlan extends Pod {
   ns: string;
   dir: string;

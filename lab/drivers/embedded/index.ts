@@ -6,7 +6,7 @@ import type { Runner, RunOptions, RunResult } from '../../runners/types.js';
 import type { Topology } from '../../topology/schema.js';
 import { LabError, UsageError } from '../../errors.js';
 import { labDir, readLabRecord, writeLabRecord } from '../index.js';
-import { apiDir, planFabric, type AgentPlan, type FabricPlan } from './fabric.js';
+import { agentFilesOf, apiDir, planFabric, type AgentPlan, type FabricPlan } from './fabric.js';
 import { AgentRuntime, gobgpdArgv, instanceCalls, slotFor, slotOf, slotsOf, type ConnectMode } from './agents.js';
 import { exportPlan, listenPortOf } from '../../gobgp/messages.js';
 import { nsName, NS_PREFIX, labOfNs } from './names.js';
@@ -314,9 +314,11 @@ export class EmbeddedDriver implements Driver {
     // The CLI reaches the agent's API socket (no TCP API port in the node namespace); one gobgpd
     // per BGP instance (agents.ts slotFor: the instance asked for, or the one with that neighbor).
     const agent = planFabric(this.lab, rec.topology, rec.podsPerNode).agents.find((a) => a.node === node);
-    if (!agent) throw new LabError(`${node}: no BGP agent runs there (no policy selects it, or Cilium would run none)`, { hint: 'see `bgp-lab policy show`' });
-    const socket = slotFor(agent, args, opts?.instance)?.socket;
-    if (!socket) throw new UsageError(`${node}: no BGP instance ${opts?.instance}`, `valid: ${agent.desired.instances.map((x) => x.name).join(', ')}`);
+    const kept = agent ? undefined : await keptAgentFiles(this.lab, rec.topology, node);
+    if (!agent && !kept) throw new LabError(`${node}: no BGP agent runs there (no policy selects it, or Cilium would run none)`, { hint: 'see `bgp-lab policy show`' });
+    // An agent kept through a policy conflict (1.16–1.18) has no plan: its first instance, or the one asked for by index.
+    const socket = agent ? slotFor(agent, args, opts?.instance)?.socket : slotOf(kept!, typeof opts?.instance === 'number' ? opts.instance : 0).socket;
+    if (!socket) throw new UsageError(`${node}: no BGP instance ${opts?.instance}`, `valid: ${agent!.desired.instances.map((x) => x.name).join(', ')}`);
     const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', '--target', `unix://${socket}`, ...args], { env: GO_ENV, ...opts });
     if (r.exitCode !== 0) throw new LabError(`${node}: gobgp ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { hint: "is the node's BGP agent running? see `bgp-lab status`" });
     return r.stdout;
@@ -399,4 +401,12 @@ function dryRunPlan(d: EmbeddedDriver, plan: FabricPlan, mode: ConnectMode): Pla
       })),
     ),
   ];
+}
+
+/** A node two peering policies select, whose Cilium (1.16–1.18) keeps the agent it ran: its files; else undefined. */
+async function keptAgentFiles(lab: string, topo: Topology, node: string): Promise<{ dir: string; socket: string } | undefined> {
+  const { desiredAgentOf } = await import('../../cilium/desired.js');
+  const { keepsStateOnPolicyConflict } = await import('../../cilium/version.js');
+  if (desiredAgentOf(topo, node)?.state !== 'conflict' || !keepsStateOnPolicyConflict(topo.cilium.version)) return undefined;
+  return agentFilesOf(lab, topo, node);
 }

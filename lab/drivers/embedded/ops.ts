@@ -127,6 +127,11 @@ export interface AgentChange {
   announced: string[];
   /** What the reconcile did; undefined when the agent was started or stopped instead. */
   report?: ReconcileReport;
+  /**
+   * Two peering policies select the node and its Cilium (1.16–1.18) keeps the agent as it was:
+   * the reconcile stops at the selection error, nothing applied, nothing withdrawn.
+   */
+  kept?: true;
 }
 
 /**
@@ -134,19 +139,44 @@ export interface AgentChange {
  * place, as Cilium's reconcilers do (neighbors and paths one by one, the instance recreated
  * only when its ASN, router id or listen port change). A node newly selected gets an agent;
  * a node no longer selected loses it (Cilium removes its BGP instance).
+ *
+ * A node two peering policies select: 1.14–1.15 withdraw everything (the agent stops, as
+ * FullWithdrawal leaves no BGP server); 1.16–1.18 return the selection error before touching
+ * anything, so the node's agent is left exactly as it is (running or not) until the conflict
+ * is gone, then reconciled against what it last applied (pkg/bgpv1/agent/controller.go
+ * Reconcile; lab/cilium/version.ts keepsStateOnPolicyConflict).
  */
 export async function reconcileAgents(d: EmbeddedDriver, before: LabRecord, after: Topology): Promise<AgentChange[]> {
-  const changed = nodesWithChangedPolicy(before.topology, after, before.podsPerNode, d.lab);
+  const { desiredAgents } = await import('../../cilium/desired.js');
+  const { keepsStateOnPolicyConflict } = await import('../../cilium/version.js');
+  const { agentFilesOf } = await import('./fabric.js');
+  const stateOf = (t: Topology) => new Map(desiredAgents(t).map((i) => [i.node, i.state]));
+  const [was, now] = [stateOf(before.topology), stateOf(after)];
+  const held = after.cluster.nodes.map((n) => n.name).filter((n) => now.get(n) === 'conflict' && keepsStateOnPolicyConflict(after.cilium.version));
+  // A node leaving a conflict is reconciled even when its plan did not change (it had none):
+  // an agent kept through the conflict runs what it applied before, not what the model says.
+  const leaving = after.cluster.nodes.map((n) => n.name).filter((n) => was.get(n) === 'conflict' && now.get(n) !== 'conflict');
+  const touched = [...new Set([...nodesWithChangedPolicy(before.topology, after, before.podsPerNode, d.lab), ...leaving])];
+  const changed = touched.filter((n) => !held.includes(n));
+  const filesOf = (node: string) => agentFilesOf(d.lab, before.topology, node) ?? agentFilesOf(d.lab, after, node);
   const plan = planFabric(d.lab, after, before.podsPerNode).agents;
   const mode = connectModeOf(before);
   try {
-    return await Promise.all(
+    const keptAgents = await Promise.all(
+      // The nodes this edit concerned whose agent Cilium leaves as it was: said, not touched.
+      held.filter((n) => touched.includes(n)).map(async (node): Promise<AgentChange> => {
+        const files = filesOf(node)!;
+        const alive = await daemonPid(d, node, 'gobgpd');
+        return { node, running: Boolean(alive), announced: alive ? await d.agents.appliedPrefixes(files) : [], kept: true };
+      }),
+    );
+    const reconciled = await Promise.all(
       changed.map(async (node): Promise<AgentChange> => {
         const agent = plan.find((a) => a.node === node);
         const alive = await daemonPid(d, node, 'gobgpd');
         if (!agent) {
           if (alive) await killDaemon(d, node, 'gobgpd', 'KILL');
-          await d.agents.stopExtraInstances(planFabric(d.lab, before.topology, before.podsPerNode).agents.find((a) => a.node === node)); // agent: every instance's gobgpd
+          await d.agents.stopExtraInstances(filesOf(node)); // agent: every instance's gobgpd
           await d.runner.run(['rm', '-f', '--', `${deviceDir(d.lab, node)}/agent.json`]);
           return { node, running: false, announced: [] };
         }
@@ -158,6 +188,7 @@ export async function reconcileAgents(d: EmbeddedDriver, before: LabRecord, afte
         return { node, running: true, announced: agent.announce, report };
       }),
     );
+    return [...reconciled, ...keptAgents.filter((k) => k.running)];
   } finally {
     d.agents.close();
   }
