@@ -1,7 +1,7 @@
 // The embedded driver: the fabric in network namespaces with FRR (routers) and GoBGP
 // (node agents), on the machine the runner reaches. Every program goes through the
 // Runner as an argument array, so the same code runs locally and over SSH.
-import type { Driver, DriverContext, DeviceHealth, LabRecord, PlannedStep, UpOptions, UpOutcome } from '../types.js';
+import type { Driver, DriverContext, DeviceHealth, GobgpOptions, LabRecord, PlannedStep, UpOptions, UpOutcome } from '../types.js';
 import type { Runner, RunOptions, RunResult } from '../../runners/types.js';
 import type { Topology } from '../../topology/schema.js';
 import { LabError, UsageError } from '../../errors.js';
@@ -282,16 +282,17 @@ export class EmbeddedDriver implements Driver {
     return Boolean(m && m[1] === daemon && m[2] !== 'Z' && m[2] !== 'X');
   }
 
-  async gobgp(node: string, args: string[], opts?: RunOptions & { instance?: string | number }): Promise<string> {
+  async gobgp(node: string, args: string[], opts?: GobgpOptions): Promise<string> {
     const rec = await this.requireUp();
     if (!findNode(rec.topology, node)) throw new UsageError(`no node ${node}`, `valid: ${rec.topology.cluster.nodes.map((n) => n.name).join(', ')}`);
     // The CLI reaches the agent's API socket (no TCP API port in the node namespace); one gobgpd
     // per BGP instance (agents.ts slotFor: the instance asked for, or the one with that neighbor).
     const agent = planFabric(this.lab, rec.topology, rec.podsPerNode).agents.find((a) => a.node === node);
     if (!agent) throw new LabError(`${node}: no BGP agent runs there (no policy selects it, or Cilium would run none)`, { hint: 'see `bgp-lab policy show`' });
-    const socket = slotFor(agent, args, opts?.instance)?.socket;
-    if (!socket) throw new UsageError(`${node}: no BGP instance ${opts?.instance}`, `valid: ${agent.desired.instances.map((x) => x.name).join(', ')}`);
-    const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', '--target', `unix://${socket}`, ...args], { env: GO_ENV, ...opts });
+    const { instance, ...run } = opts ?? {};
+    const socket = slotFor(agent, args, instance)?.socket;
+    if (!socket) throw new UsageError(`${node}: no BGP instance ${instance}`, `valid: ${agent.desired.instances.map((x) => x.name).join(', ')}`);
+    const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', '--target', `unix://${socket}`, ...args], { env: GO_ENV, ...run });
     if (r.exitCode !== 0) throw new LabError(`${node}: gobgp ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { hint: "is the node's BGP agent running? see `bgp-lab status`" });
     return r.stdout;
   }
