@@ -296,7 +296,12 @@ export interface StatusResult {
   hint?: string;
   drill?: { id: string; startedAt: string; startedBy: string };
   /** Embedded: how BGP sessions open (the lab record's mode), and what that means. */
-  connectMode?: { mode: 'cilium' | 'fast-connect'; description: string };
+  connectMode?: {
+    mode: 'cilium' | 'fast-connect';
+    description: string;
+    /** fast-connect: the sessions of nodes' further BGP instances, which have no listener (the node opens them, as in Cilium). */
+    nodeOpens?: { node: string; instance: string; localAs: number; peerAddress: string }[];
+  };
 }
 
 export interface UpResult {

@@ -8,7 +8,7 @@ import { LabError, UsageError } from '../../errors.js';
 import { labDir, readLabRecord, writeLabRecord } from '../index.js';
 import { apiDir, planFabric, type AgentPlan, type FabricPlan } from './fabric.js';
 import { AgentRuntime, gobgpdArgv, instanceCalls, slotFor, slotOf, slotsOf, type ConnectMode } from './agents.js';
-import { exportPlan, listenPortOf } from '../../gobgp/messages.js';
+import { exportPlan, listenPortOf, nodeOpenedSessions } from '../../gobgp/messages.js';
 import { nsName, NS_PREFIX, labOfNs } from './names.js';
 import { LocalRunner, runOk } from '../../runners/local.js';
 import { vtyCommand, type VtyError } from './vty.js';
@@ -130,7 +130,10 @@ export class EmbeddedDriver implements Driver {
         lap('agents and pods started');
         // Each agent configured through its API, as Cilium's agent configures its GoBGP.
         await this.agents.configureAll(plan.agents, mode, ctx.signal);
-        lap(`${plan.agents.length} agents configured through the GoBGP API (${mode === 'cilium' ? 'no listener: each node opens its sessions' : 'fast-connect: the leaves connect'})`);
+        const nodeOpens = mode === 'fast-connect' ? nodeOpenedSessions(plan.agents.map((a) => a.desired), mode).length : 0;
+        lap(
+          `${plan.agents.length} agents configured through the GoBGP API (${mode === 'cilium' ? 'no listener: each node opens its sessions' : `fast-connect: the leaves connect${nodeOpens ? `; ${nodeOpens} session${nodeOpens === 1 ? '' : 's'} of further BGP instances, which have no listener, the node opens after GoBGP's 5-10 s` : ''}`})`,
+        );
       });
       ctx.signal.throwIfAborted();
       if (opts.wait) {
