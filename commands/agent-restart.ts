@@ -22,8 +22,13 @@ export default defineCommand({
     const rec = await requireRecord(d);
     const r = await restartAgent(d, rec, dev.name);
     // As Cilium, the node opens its sessions after GoBGP's first connect delay (5-10 s); with
-    // --fast-connect the leaf reconnects within its 1 s connect timer.
-    const timeoutMs = rec.connectMode === 'fast-connect' ? 10_000 : 25_000;
+    // --fast-connect the leaf reconnects within its 1 s connect timer, except to a further BGP
+    // instance of the node (no listener there): that one the node opens, as in Cilium.
+    const { desiredAgentOf } = await import('../lab/cilium/desired.js');
+    const { nodeOpenedSessions } = await import('../lab/gobgp/messages.js');
+    const intent = desiredAgentOf(rec.topology, dev.name);
+    const nodeOpens = intent?.state === 'configured' ? nodeOpenedSessions([intent.agent], rec.connectMode ?? 'cilium').length : 0;
+    const timeoutMs = rec.connectMode === 'fast-connect' && !nodeOpens ? 10_000 : 25_000;
     const sessions = r.running ? await waitSessions(d, ctx.topology, dev.name, { timeoutMs, signal: ctx.signal, progress: ctx.progress }) : undefined;
     return { device: dev.name, kind: 'node', daemons: r.running ? ['gobgpd'] : [], announced: r.announced, sessions, durationMs: performance.now() - started };
   },

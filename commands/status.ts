@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from './types.js';
 import type { StatusResult } from './results.js';
+import type { Topology } from '../lab/topology/schema.js';
 
 export default defineCommand({
   name: 'status',
@@ -59,16 +60,25 @@ export default defineCommand({
         : fixes.some(Boolean) && !rebuild ? 'run the command after each line; then `status` again (`peers`, `routes <router>` for the rest)'
         : `investigate with \`peers\` and \`routes <router>\`; \`${up} --replace\` rebuilds the lab`,
       drill: drill ? { id: drill.hidden ? 'random' : drill.id, startedAt: drill.startedAt, startedBy: drill.startedBy } : undefined,
-      connectMode: rec.driver === 'embedded' ? connectModeLine(rec.connectMode ?? 'cilium') : undefined,
+      connectMode: rec.driver === 'embedded' ? await connectModeLine(rec.connectMode ?? 'cilium', rec.topology) : undefined,
     };
   },
 });
 
-function connectModeLine(mode: 'cilium' | 'fast-connect'): NonNullable<StatusResult['connectMode']> {
+async function connectModeLine(mode: 'cilium' | 'fast-connect', topo: Topology): Promise<NonNullable<StatusResult['connectMode']>> {
+  if (mode === 'cilium') return { mode, description: "sessions: as Cilium (no listener on the nodes; each node opens its sessions after GoBGP's 5-10 s connect delay)" };
+  const { configuredAgents } = await import('../lab/cilium/desired.js');
+  const { nodeOpenedSessions } = await import('../lab/gobgp/messages.js');
+  // One port 179 per node address: a node's further BGP instances have no listener.
+  const nodeOpens = nodeOpenedSessions(configuredAgents(topo), mode);
+  if (!nodeOpens.length) return { mode, description: 'sessions: fast-connect (a listener on each node; the leaves open the sessions at once; Cilium has none)' };
+  const n = nodeOpens.length;
   return {
     mode,
-    description: mode === 'cilium'
-      ? "sessions: as Cilium (no listener on the nodes; each node opens its sessions after GoBGP's 5-10 s connect delay)"
-      : 'sessions: fast-connect (a listener on each node; the leaves open the sessions at once; Cilium has none)',
+    description:
+      "sessions: fast-connect (a listener on each node's first BGP instance; the leaves open those sessions at once; Cilium has none). " +
+      `${n} session${n === 1 ? '' : 's'} of further instances ${n === 1 ? 'has' : 'have'} no listener (one port 179 per node address) and open${n === 1 ? 's' : ''} as in Cilium, by the node after GoBGP's 5-10 s: ` +
+      nodeOpens.map((x) => `${x.node} AS ${x.localAs} → ${x.peerAddress}`).join(', '),
+    nodeOpens,
   };
 }

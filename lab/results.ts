@@ -29,14 +29,27 @@ export interface Route {
   nexthops: NextHop[];
 }
 
+export interface AdvertisedRoute {
+  prefix: string;
+  nexthop: string;
+  peers: string[];
+  /** The BGP instance advertising it (a virtual router, a bgpInstance): set when the node runs more than one. */
+  instance?: string;
+  /** That instance's local ASN (Cilium's VRouter column): set when the node runs more than one. */
+  localAs?: number;
+}
+
 export interface RoutesResult {
   router: string;
   kind: 'router' | 'node';
   routes: Route[];
   /** `show ip route` text, when --raw. */
   raw?: string;
-  /** For a node: what its BGP agent advertises (like `cilium bgp routes advertised`). */
-  advertised?: { prefix: string; nexthop: string; peers: string[] }[];
+  /**
+   * For a node: what its BGP agent advertises (like `cilium bgp routes advertised`), one row per
+   * prefix and BGP instance; `peers` are that instance's neighbors the prefix goes to.
+   */
+  advertised?: AdvertisedRoute[];
 }
 
 export interface PeerRow {
@@ -144,6 +157,9 @@ export interface BgpRouteRow {
   best?: boolean;
   /** A node's advertised routes: the neighbor each went to. */
   neighbor?: string;
+  /** A node running more than one BGP instance: the instance whose RIB the row is from, and its local ASN. */
+  instance?: string;
+  localAs?: number;
 }
 
 export interface PingResult {
@@ -280,7 +296,12 @@ export interface StatusResult {
   hint?: string;
   drill?: { id: string; startedAt: string; startedBy: string };
   /** Embedded: how BGP sessions open (the lab record's mode), and what that means. */
-  connectMode?: { mode: 'cilium' | 'fast-connect'; description: string };
+  connectMode?: {
+    mode: 'cilium' | 'fast-connect';
+    description: string;
+    /** fast-connect: the sessions of nodes' further BGP instances, which have no listener (the node opens them, as in Cilium). */
+    nodeOpens?: { node: string; instance: string; localAs: number; peerAddress: string }[];
+  };
 }
 
 export interface UpResult {

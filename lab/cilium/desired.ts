@@ -95,6 +95,20 @@ export type AgentIntent =
   | { node: string; state: 'configured'; agent: DesiredAgent }
   | { node: string; state: 'unselected' | 'conflict' | 'invalid' | 'unsupported'; reason: string; sources: string[] };
 
+/**
+ * The neighbors (addresses, in the instance's order) an instance sends a prefix to, as its GoBGP
+ * export does: the desired paths' own neighbors (v2 per-peer advertisements, v2alpha1 per-neighbor
+ * attributes), every neighbor for a path without them; a prefix the instance was not asked for
+ * (drift) goes to every neighbor under GoBGP's default accept, to none under v2's default REJECT.
+ */
+export function pathPeers(inst: DesiredInstance, prefix: string): string[] {
+  const paths = inst.paths.filter((p) => p.prefix === prefix);
+  const all = inst.neighbors.map((n) => n.peerAddress);
+  if (!paths.length) return inst.exportReject ? [] : all;
+  const names = new Set(paths.flatMap((p) => p.toNeighbors ?? inst.neighbors.map((n) => n.name)));
+  return inst.neighbors.filter((n) => names.has(n.name)).map((n) => n.peerAddress);
+}
+
 /** Timers the embedded gobgpd runs with: explicit values as set; defaults the lab's fast ones unless `cilium`. */
 export function effectiveTimers(n: DesiredNeighbor, defaults: 'lab' | 'cilium' = 'lab'): BgpTimers {
   const base = defaults === 'lab' ? LAB_FAST_TIMERS : CILIUM_DEFAULT_TIMERS;

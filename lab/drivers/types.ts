@@ -54,6 +54,9 @@ export interface LabRecord {
   connectMode?: 'cilium' | 'fast-connect';
 }
 
+/** A `gobgp` read: run options, and which BGP instance of the node answers. */
+export type GobgpOptions = RunOptions & { instance?: string | number };
+
 export interface Driver {
   readonly name: 'embedded' | 'kind';
   readonly runner: Runner;
@@ -65,8 +68,12 @@ export interface Driver {
   health(): Promise<DeviceHealth[]>;
   /** vtysh on a router; `command` as typed at the router prompt. */
   vtysh(router: string, command: string, opts?: RunOptions): Promise<string>;
-  /** gobgp client on a node's BGP agent, arguments after `gobgp`. */
-  gobgp(node: string, args: string[], opts?: RunOptions): Promise<string>;
+  /**
+   * gobgp client on a node's BGP agent, arguments after `gobgp`. `instance` (name, local ASN or
+   * index): the BGP instance asked (embedded: one gobgpd each); absent, the one that has the
+   * neighbor the arguments name, else the first. Kind: Cilium's one agent answers for all.
+   */
+  gobgp(node: string, args: string[], opts?: GobgpOptions): Promise<string>;
   /** A program inside a device (router, node or pod) network context. */
   exec(device: string, argv: string[], opts?: RunOptions): Promise<RunResult>;
 }

@@ -1,7 +1,7 @@
 // DesiredAgent (lab/cilium/desired.ts) → GoBGP API messages, as Cilium's agent builds them
 // for its embedded GoBGP (pkg/bgpv1/gobgp in 1.14: StartBgp with the node's ASN and router id,
 // one Peer per neighbor, paths with origin IGP and the node as next hop).
-import type { AddressFamily, DesiredInstance, DesiredNeighbor, DesiredPath } from '../cilium/desired.js';
+import type { AddressFamily, DesiredAgent, DesiredInstance, DesiredNeighbor, DesiredPath } from '../cilium/desired.js';
 import { effectiveTimers } from '../cilium/desired.js';
 import { any, type Msg } from './client.js';
 
@@ -15,6 +15,27 @@ export type ConnectMode = 'cilium' | 'fast-connect';
  */
 export function listenPortOf(inst: DesiredInstance, mode: ConnectMode, slot = 0): number {
   return mode === 'fast-connect' && slot === 0 ? 179 : inst.listenPort;
+}
+
+/** A session the node opens itself (its gobgpd listens on no port for it). */
+export interface NodeOpenedSession {
+  node: string;
+  instance: string;
+  localAs: number;
+  peerAddress: string;
+}
+
+/**
+ * The sessions the nodes open themselves, after GoBGP's first connect (5–10 s): every one as in
+ * Cilium; under --fast-connect those of each node's instances past the first, which have no
+ * listener. Their peer still connects to the node's port 179 and reaches the first instance's
+ * gobgpd, which does not know it and closes the connection ("Can't find configuration for a new
+ * passive connection"): only the node's own connect opens these sessions.
+ */
+export function nodeOpenedSessions(agents: DesiredAgent[], mode: ConnectMode): NodeOpenedSession[] {
+  return agents.flatMap((a) =>
+    a.instances.flatMap((inst, slot) => (listenPortOf(inst, mode, slot) > 0 ? [] : inst.neighbors.map((n) => ({ node: a.node, instance: inst.name, localAs: inst.localASN, peerAddress: n.peerAddress })))),
+  );
 }
 
 export function familyOf(f: AddressFamily): Msg {

@@ -37,14 +37,14 @@ export function expectedPodRoutes6(topo: Topology): Map<string, Map<string, numb
         .map((o) => o!.name),
     );
   for (const agent of configuredAgents(topo)) {
-    const inst = agent.instances[0];
     const node = topo.cluster.nodes.find((n) => n.name === agent.node)!;
     const leaf = topo.racks.find((r) => r.name === node.rack)?.leaf;
-    // Advertised only over an IPv6 session to the leaf: the leaf activates ipv6-unicast there alone.
-    const v6Session = inst?.neighbors.some((n) => isV6(n.peerAddress) && ownerOfAddress(topo, n.peerAddress)?.name === leaf);
-    if (!leaf || !v6Session) continue;
+    // Advertised only over an IPv6 session to the leaf: the leaf activates ipv6-unicast there alone
+    // (the node's instance that has that session, whichever of its BGP instances it is).
+    const inst = agent.instances.find((i) => i.neighbors.some((n) => isV6(n.peerAddress) && ownerOfAddress(topo, n.peerAddress)?.name === leaf));
+    if (!leaf || !inst) continue;
     const leafPeers = peersOf(leaf);
-    for (const p of inst!.paths.filter((x) => x.family === 'ipv6-unicast' && x.reason === 'PodCIDR')) {
+    for (const p of inst.paths.filter((x) => x.family === 'ipv6-unicast' && x.reason === 'PodCIDR')) {
       for (const r of topo.routers) {
         const width = r.name === leaf || leafPeers.has(r.name) ? 1 : [...peersOf(r.name)].filter((x) => leafPeers.has(x)).length;
         if (!width) continue;

@@ -8,6 +8,7 @@ import { parseAdvertisedRoutes, parseBgpTable, parseRouteTable, originCode } fro
 import { parseGobgpPaths } from '../parsers/gobgp.js';
 import { UsageError } from '../errors.js';
 import { versionAtLeast } from '../cilium/version.js';
+import { intentOf } from '../cilium/desired.js';
 
 export function readRoutes(driver: Driver, topo: Topology, router: string): Promise<Route[]> {
   return driver.vtysh(router, 'show ip route json').then((json) => parseRouteTable(json, (ip) => ownerOfAddress(topo, ip)?.name));
@@ -97,14 +98,29 @@ export async function neighborRoutes(
     return { router: device, kind, direction, neighbor: opts.neighbor, peer, localAs, source: cmd, routes: only(routes) };
   }
   const cli = `${versionAtLeast(topo.cilium.version, 1, 15) ? 'cilium-dbg' : 'cilium'} bgp routes`;
+  // Every BGP instance of the node (each its own gobgpd in the embedded lab), as the agent's CLI
+  // lists them all: rows tagged with their instance when there are several.
+  const node = topo.cluster.nodes.find((n) => n.name === device)!;
+  const intent = intentOf(topo, node);
+  const instances = intent.state === 'configured' ? intent.agent.instances : [];
+  const tag = (i: number) => (instances.length > 1 ? { instance: instances[i]!.name, localAs: instances[i]!.localASN } : {});
+  const owner = opts.neighbor ? instances.findIndex((x) => x.neighbors.some((n) => n.peerAddress === opts.neighbor)) : -1;
+  // The asked neighbor's instance's AS; without one, the first instance's (rows carry their own).
+  const nodeAs = owner >= 0 ? instances[owner]!.localASN : localAs;
   if (opts.direction === 'advertised') {
-    const asked = opts.neighbor ? [opts.neighbor] : neighbors;
-    const per = await Promise.all(asked.map(async (n) => parseGobgpPaths(await driver.gobgp(device, ['-j', 'neighbor', n, 'adj-out'])).map((r) => ({ ...r, neighbor: n }))));
-    return { router: device, kind, direction: 'advertised', neighbor: opts.neighbor, peer, localAs, source: `${cli} advertised ipv4 unicast${opts.neighbor ? ` peer ${opts.neighbor}` : ''}`, routes: only(per.flat()) };
+    const asked = instances.flatMap((inst, i) => inst.neighbors.filter((n) => !opts.neighbor || n.peerAddress === opts.neighbor).map((n) => ({ i, addr: n.peerAddress })));
+    const per = await Promise.all(asked.map(async ({ i, addr }) => parseGobgpPaths(await driver.gobgp(device, ['-j', 'neighbor', addr, 'adj-out'], { instance: i })).map((r) => ({ ...r, neighbor: addr, ...tag(i) }))));
+    return { router: device, kind, direction: 'advertised', neighbor: opts.neighbor, peer, localAs: nodeAs, source: `${cli} advertised ipv4 unicast${opts.neighbor ? ` peer ${opts.neighbor}` : ''}`, routes: only(per.flat()) };
   }
   // The agent has no per-peer received view: what it learned is its loc-RIB (`available`).
-  const rows = parseGobgpPaths(await driver.gobgp(device, ['-j', 'global', 'rib'])).filter((r) => !opts.neighbor || r.neighbor === opts.neighbor);
-  return { router: device, kind, direction: 'available', neighbor: opts.neighbor, peer, localAs, source: `${cli} available ipv4 unicast`, routes: only(rows) };
+  // (A node with no instance still asks its agent: the driver says why there is none.)
+  const ribs = await Promise.all(
+    Array.from({ length: Math.max(1, instances.length) }, async (_, i) =>
+      owner < 0 || owner === i ? parseGobgpPaths(await driver.gobgp(device, ['-j', 'global', 'rib'], { instance: i })).map((r) => ({ ...r, ...tag(i) })) : [],
+    ),
+  );
+  const rows = ribs.flat().filter((r) => !opts.neighbor || r.neighbor === opts.neighbor);
+  return { router: device, kind, direction: 'available', neighbor: opts.neighbor, peer, localAs: nodeAs, source: `${cli} available ipv4 unicast`, routes: only(rows) };
 }
 
 /** `10.98.2.0/24` lies within `10.98.0.0/16` (FRR's longer-prefixes: the prefix itself included). */

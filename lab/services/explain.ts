@@ -8,6 +8,7 @@ import type { KubeNode, Topology } from '../topology/schema.js';
 import type { Service } from '../topology/services-schema.js';
 import { contains, isValidIp } from '../topology/ip.js';
 import { podCidrOf, policyForNode } from '../topology/model.js';
+import { intentOf } from '../cilium/desired.js';
 import { parseRouteTable } from '../parsers/frr.js';
 import { selectorMatches, selectorText, type LabelSelector } from '../cilium/selector.js';
 import { serviceDecisions } from '../cilium/services.js';
@@ -45,12 +46,17 @@ export async function agentRibs(driver: Driver | undefined, topo: Topology): Pro
   await Promise.all(
     topo.cluster.nodes.map(async (n) => {
       if (!policyForNode(topo, n)) return out.set(n.name, new Set());
+      const intent = intentOf(topo, n);
+      const count = intent.state === 'configured' ? Math.max(1, intent.agent.instances.length) : 1;
       try {
-        const raw = await driver.gobgp(n.name, ['global', 'rib', '-a', 'ipv4', '-j']);
-        const rib = JSON.parse(raw || '{}') as Record<string, { 'neighbor-ip'?: string }[]>;
-        // Local paths only (no neighbor-ip): what the node announces, not what it learned from its leaf.
-        const local = Object.entries(rib).filter(([, paths]) => paths.some((p) => !p['neighbor-ip']));
-        out.set(n.name, new Set(local.map(([prefix]) => prefix)));
+        // Every BGP instance's RIB (one gobgpd each): a node announces what any of them announces.
+        const raws = await Promise.all(Array.from({ length: count }, (_, i) => driver.gobgp(n.name, ['global', 'rib', '-a', 'ipv4', '-j'], { instance: i })));
+        const local = raws.flatMap((raw) => {
+          const rib = JSON.parse(raw || '{}') as Record<string, { 'neighbor-ip'?: string }[]>;
+          // Local paths only (no neighbor-ip): what the node announces, not what it learned from its leaf.
+          return Object.entries(rib).filter(([, paths]) => paths.some((p) => !p['neighbor-ip'])).map(([prefix]) => prefix);
+        });
+        out.set(n.name, new Set(local));
         read++;
       } catch {
         out.set(n.name, new Set());
@@ -65,9 +71,8 @@ function expectedAnnouncers(topo: Topology, svc: Service, ipam: LbIpam): string[
   return topo.cluster.nodes
     .filter((n) => {
       const p = policyForNode(topo, n);
-      const vr = p?.virtualRouters[0];
-      if (!p || !vr) return false;
-      return serviceDecisions(topo, n, { selector: vr.serviceSelector, addresses: ['LoadBalancerIP'], source: `CiliumBGPPeeringPolicy ${p.name}` }, ipam).find((d) => d.service === serviceKey(svc))?.announced;
+      // Any of its virtual routers (one BGP instance each) may announce it.
+      return p?.virtualRouters.some((vr) => serviceDecisions(topo, n, { selector: vr.serviceSelector, addresses: ['LoadBalancerIP'], source: `CiliumBGPPeeringPolicy ${p.name}` }, ipam).find((d) => d.service === serviceKey(svc))?.announced);
     })
     .map((n) => n.name);
 }
@@ -189,12 +194,13 @@ export async function explain(driver: Driver | undefined, topo: Topology, subjec
     }
     for (const n of topo.cluster.nodes) {
       const p = policyForNode(topo, n);
-      const vr = p?.virtualRouters[0];
-      if (!p || !vr) {
+      if (!p?.virtualRouters.length) {
         steps.push({ kind: 'node', ok: false, text: `${n.name}: no CiliumBGPPeeringPolicy selects it: no BGP` });
         continue;
       }
-      const d = serviceDecisions(topo, n, { selector: vr.serviceSelector, addresses: ['LoadBalancerIP'], source: `CiliumBGPPeeringPolicy ${p.name}` }, ipam).find((x) => x.service === serviceKey(s))!;
+      // The virtual router (BGP instance) that announces it, else the first one's reason.
+      const per = p.virtualRouters.map((vr) => serviceDecisions(topo, n, { selector: vr.serviceSelector, addresses: ['LoadBalancerIP'], source: `CiliumBGPPeeringPolicy ${p.name}` }, ipam).find((x) => x.service === serviceKey(s))!);
+      const d = per.find((x) => x.announced) ?? per[0]!;
       const live = prefix && ribs ? ribs.get(n.name)?.has(prefix) : undefined;
       const drift = live !== undefined && live !== d.announced ? ` — but its agent ${live ? 'announces it' : 'does not announce it'} (agent down or not reconciled?)` : '';
       steps.push({ kind: 'node', ok: d.announced && !drift, text: `${n.name}: ${d.announced ? 'announces' : 'does not announce'} ${prefix ?? 'it'}: ${d.why}${drift}` });
@@ -206,10 +212,12 @@ export async function explain(driver: Driver | undefined, topo: Topology, subjec
     steps.push({ kind: 'podcidr', ok: true, text: `${prefix}: pod CIDR of ${n.name} (${n.rack})` });
     if (!p) steps.push({ kind: 'advertisement', ok: false, text: `no CiliumBGPPeeringPolicy selects ${n.name} (labels ${Object.entries(n.labels).map(([k, v]) => `${k}=${v}`).join(',')})` });
     else {
-      const vr = p.virtualRouters[0]!;
-      steps.push({ kind: 'advertisement', ok: vr.exportPodCIDR, text: `CiliumBGPPeeringPolicy ${p.name} selects ${n.name}: exportPodCIDR ${vr.exportPodCIDR}` });
+      // Any virtual router (BGP instance) exporting it announces it; the text names each when several.
+      const exported = p.virtualRouters.some((vr) => vr.exportPodCIDR);
+      const each = p.virtualRouters.length > 1 ? p.virtualRouters.map((vr) => `AS ${vr.localASN} ${vr.exportPodCIDR}`).join(', ') : String(exported);
+      steps.push({ kind: 'advertisement', ok: exported, text: `CiliumBGPPeeringPolicy ${p.name} selects ${n.name}: exportPodCIDR ${each}` });
       const live = ribs?.get(n.name)?.has(prefix);
-      if (live !== undefined) steps.push({ kind: 'node', ok: live === vr.exportPodCIDR && live, text: `${n.name}: its agent ${live ? 'announces' : 'does not announce'} ${prefix}` });
+      if (live !== undefined) steps.push({ kind: 'node', ok: live === exported && live, text: `${n.name}: its agent ${live ? 'announces' : 'does not announce'} ${prefix}` });
     }
   } else {
     prefix = what.prefix;

@@ -49,7 +49,7 @@ export function bgpRoutesLines(r: BgpRoutesResult): Line[] {
   if (!r.routes.length) return [...lines, [seg('no routes', { color: 'yellow' })]];
   if (r.kind === 'node') {
     const peerCol = r.direction === 'advertised';
-    const rows = [['VRouter', ...(peerCol ? ['Peer'] : []), 'Prefix', 'NextHop', 'Attrs'], ...r.routes.map((x) => [String(r.localAs ?? ''), ...(peerCol ? [x.neighbor ?? ''] : []), x.prefix, x.nexthop, attrs(x)])];
+    const rows = [['VRouter', ...(peerCol ? ['Peer'] : []), 'Prefix', 'NextHop', 'Attrs'], ...r.routes.map((x) => [String(x.localAs ?? r.localAs ?? ''), ...(peerCol ? [x.neighbor ?? ''] : []), x.prefix, x.nexthop, attrs(x)])];
     lines.push(...tabwriter(rows).map((t, i): Line => [seg(t, { bold: i === 0 })]));
   } else {
     const rows = r.routes.map((x) => [

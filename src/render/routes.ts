@@ -3,6 +3,7 @@
 import type { Route, RoutesResult, NextHop } from '../../commands/results.js';
 import { linesToText, seg, type Line } from './lines.js';
 import type { TextOptions } from './text.js';
+import { tabwriter } from './cilium-table.js';
 
 const CODE: Record<string, string> = { bgp: 'B', connected: 'C', kernel: 'K', static: 'S', ospf: 'O', local: 'L', isis: 'I', rip: 'R' };
 export const LEGEND = 'Codes: K - kernel, C - connected, L - local, S - static, B - BGP; > - selected route, * - FIB route';
@@ -51,7 +52,13 @@ export function routesLines(r: RoutesResult): Line[] {
   const lines: Line[] = [[seg(`${r.kind} ${r.router}: ${r.routes.length} route${r.routes.length === 1 ? '' : 's'}`, { bold: true })], [seg(LEGEND, { dim: true })], []];
   for (const route of [...r.routes].sort(byPrefix)) lines.push(...routeLines(route));
   if (!r.routes.length) lines.push([seg('(no routes)', { dim: true })]);
-  if (r.advertised?.length) {
+  if (r.advertised?.some((a) => a.localAs !== undefined)) {
+    // Several BGP instances: as `cilium bgp routes advertised` lists them, a row per instance
+    // (VRouter: its local ASN) and peer.
+    lines.push([], [seg(`advertised by ${r.router} (${new Set(r.advertised.map((a) => a.instance)).size} BGP instances):`, { bold: true })]);
+    const rows = [['VRouter', 'Instance', 'Peer', 'Prefix', 'NextHop'], ...r.advertised.flatMap((a) => (a.peers.length ? a.peers : ['(none)']).map((p) => [String(a.localAs ?? ''), a.instance ?? '', p, a.prefix, a.nexthop]))];
+    lines.push(...tabwriter(rows).map((t, i): Line => [seg(`  ${t}`, { bold: i === 0 })]));
+  } else if (r.advertised?.length) {
     lines.push([], [seg(`advertised by ${r.router}:`, { bold: true })]);
     for (const a of r.advertised) lines.push([seg(`  ${a.prefix}`, { bold: true }), seg(` next hop ${a.nexthop} → ${a.peers.join(', ')}`)]);
   } else if (r.kind === 'node' && r.advertised) {

@@ -13,6 +13,7 @@ import { EmbeddedDriver } from '../../lab/drivers/embedded/index.js';
 import { LocalRunner } from '../../lab/runners/local.js';
 import { TOPOLOGIES_DIR } from '../../lab/topology/load.js';
 import { labDir } from '../../lab/drivers/index.js';
+import type { BgpRoutesResult, RoutesResult, StatusResult } from '../../commands/results.js';
 
 const lab = labName('agent-inst');
 const dir = mkdtempSync(join(tmpdir(), 'bgp-lab-agent2-'));
@@ -49,8 +50,8 @@ async function pathsFrom(router: string, prefix: string): Promise<string[]> {
   const j = JSON.parse(await d.vtysh(router, `show bgp ipv4 unicast ${prefix} json`)) as { paths?: FrrPath[] };
   return (j.paths ?? []).map((p) => p.peer?.peerId ?? '?').sort();
 }
-async function state(router: string, ip: string): Promise<string | undefined> {
-  return (JSON.parse(await d.vtysh(router, `show bgp neighbors ${ip} json`)) as Record<string, { bgpState?: string }>)[ip]?.bgpState;
+async function state(router: string, ip: string, on = d): Promise<string | undefined> {
+  return (JSON.parse(await on.vtysh(router, `show bgp neighbors ${ip} json`)) as Record<string, { bgpState?: string }>)[ip]?.bgpState;
 }
 async function gobgpds(): Promise<string[]> {
   const r = await d.runner.run(['ps', '-eo', 'args=']);
@@ -130,4 +131,82 @@ describe('one gobgpd per BGP instance', () => {
     await ok(s, 'down');
     expect(await gobgpds()).toEqual([]);
   }, 60_000);
+});
+
+// Two v2 bgpInstances on rack0's nodes (Cilium 1.18), both advertising the pod CIDR: rack0-65005
+// to leaf0, rack0-500 to spine0 (iBGP across the leaf). `routes <node>` reads each instance's own
+// gobgpd and lists the pod CIDR once per instance, with its name, local ASN and its own peer
+// (from the desired state, not the merged peers of every instance). Under --fast-connect only the
+// first instance can listen on the node's port 179: the second one's session is opened by the
+// node, as in Cilium, and `status` says which sessions those are.
+describe('node views cover every BGP instance (v2, two bgpInstances)', () => {
+  const lab2 = labName('agent-inst2');
+  const file2 = join(dir, 'two-inst-v2.yaml');
+  const d2 = new EmbeddedDriver(lab2, new LocalRunner());
+  let s2: ReturnType<typeof session>;
+  const INSTANCES = [
+    { instance: 'rack0-65005', localAs: 65005, peer: '10.1.5.1' },
+    { instance: 'rack0-500', localAs: 500, peer: '10.1.10.2' },
+  ];
+
+  function topologyV2(): string {
+    const t = parse(readFileSync(join(TOPOLOGIES_DIR, 'cilium-bgp-v2.yaml'), 'utf8'));
+    t.name = 'two-inst-v2';
+    t.routers.find((r: { name: string }) => r.name === 'spine0').neighbors.push(...RACK0.map((n) => ({ address: n.ip, asn: 500, description: `${n.node} rack0-500` })));
+    t.cilium.bgpClusterConfigs[0].bgpInstances.push({ name: 'rack0-500', localASN: 500, peers: [{ name: 'spine0', peerAddress: '10.1.10.2', peerASN: 500, peerConfigRef: { name: 'rack0-peer' } }] });
+    return stringify(t);
+  }
+
+  beforeAll(async () => {
+    writeFileSync(file2, topologyV2());
+    s2 = session(lab2, file2);
+    // --no-wait: spine0's direct iBGP path to the pod CIDRs is shorter than leaf0's, so leaf1
+    // rightly keeps one of its two paths to rack0: the lab's ECMP expectation is not the point here.
+    await ok(s2, 'up --fast-connect --pods-per-node 1 --no-wait');
+  }, 120_000);
+  afterAll(async () => {
+    d2.agents.close();
+    await s2.run('down');
+    await s2.close();
+  }, 60_000);
+
+  it('routes <node> lists the pod CIDR advertised by each instance, with its instance, local ASN and own peers', async () => {
+    const { routesText } = await import('../../src/render/routes.js');
+    for (const n of RACK0) {
+      const r = await ok<RoutesResult>(s2, `routes ${n.node}`);
+      const pod = (r.advertised ?? []).filter((a) => a.prefix === n.cidr);
+      expect(pod.map((a) => ({ instance: a.instance, localAs: a.localAs, peers: a.peers, nexthop: a.nexthop }))).toEqual(INSTANCES.map((x) => ({ instance: x.instance, localAs: x.localAs, peers: [x.peer], nexthop: n.ip })));
+      // The text as `cilium bgp routes advertised` prints it: a row per instance (VRouter) and peer.
+      const text = routesText(r, { color: false, width: 200 }).split('\n').map((l) => l.trim().split(/\s+/));
+      expect(text).toContainEqual(['VRouter', 'Instance', 'Peer', 'Prefix', 'NextHop']);
+      for (const x of INSTANCES) expect(text).toContainEqual([String(x.localAs), x.instance, x.peer, n.cidr, n.ip]);
+    }
+  });
+
+  it("bgp <node> --advertised asks each instance for its own neighbor's adj-out and tags the rows", async () => {
+    const n = RACK0[0]!;
+    await eventually(async () => (await state('spine0', n.ip, d2)) === 'Established' && (await state('leaf0', n.ip, d2)) === 'Established', 40_000, 500);
+    const r = await eventually(async () => {
+      const x = await ok<BgpRoutesResult>(s2, `bgp ${n.node} --advertised`);
+      return x.routes.filter((row) => row.prefix === n.cidr).length === 2 ? x : false;
+    }, 15_000, 300);
+    expect(r.routes.filter((row) => row.prefix === n.cidr).map((row) => ({ neighbor: row.neighbor, instance: row.instance, localAs: row.localAs }))).toEqual(
+      INSTANCES.map((x) => ({ neighbor: x.peer, instance: x.instance, localAs: x.localAs })),
+    );
+    const spine = await ok<BgpRoutesResult>(s2, `bgp ${n.node} --neighbor 10.1.10.2 --advertised`);
+    expect(spine.localAs).toBe(500);
+  }, 60_000);
+
+  it('under --fast-connect the second instance has no listener: the node opens its session, and status names it', async () => {
+    const st = await ok<StatusResult>(s2, 'status');
+    expect(st.connectMode?.mode).toBe('fast-connect');
+    expect(st.connectMode?.nodeOpens).toEqual(RACK0.map((n) => ({ node: n.node, instance: 'rack0-500', localAs: 500, peerAddress: '10.1.10.2' })));
+    expect(st.connectMode?.description).toContain('2 sessions of further instances have no listener');
+    for (const n of RACK0) {
+      await eventually(async () => (await state('spine0', n.ip, d2)) === 'Established', 40_000, 500);
+      // spine0's end is its port 179: the node connected (nothing listens for rack0-500 on the node).
+      const nb = (JSON.parse(await d2.vtysh('spine0', `show bgp neighbors ${n.ip} json`)) as Record<string, { portLocal?: number; hostForeign?: string }>)[n.ip];
+      expect(nb).toMatchObject({ portLocal: 179, hostForeign: n.ip });
+    }
+  }, 90_000);
 });

@@ -1,14 +1,14 @@
 // The embedded driver: the fabric in network namespaces with FRR (routers) and GoBGP
 // (node agents), on the machine the runner reaches. Every program goes through the
 // Runner as an argument array, so the same code runs locally and over SSH.
-import type { Driver, DriverContext, DeviceHealth, LabRecord, PlannedStep, UpOptions, UpOutcome } from '../types.js';
+import type { Driver, DriverContext, DeviceHealth, GobgpOptions, LabRecord, PlannedStep, UpOptions, UpOutcome } from '../types.js';
 import type { Runner, RunOptions, RunResult } from '../../runners/types.js';
 import type { Topology } from '../../topology/schema.js';
 import { LabError, UsageError } from '../../errors.js';
 import { labDir, readLabRecord, writeLabRecord } from '../index.js';
 import { agentFilesOf, apiDir, planFabric, type AgentPlan, type FabricPlan } from './fabric.js';
 import { AgentRuntime, gobgpdArgv, instanceCalls, slotFor, slotOf, slotsOf, type ConnectMode } from './agents.js';
-import { exportPlan, listenPortOf } from '../../gobgp/messages.js';
+import { exportPlan, listenPortOf, nodeOpenedSessions } from '../../gobgp/messages.js';
 import { nsName, NS_PREFIX, labOfNs } from './names.js';
 import { LocalRunner, runOk } from '../../runners/local.js';
 import { vtyCommand, type VtyError } from './vty.js';
@@ -133,7 +133,10 @@ export class EmbeddedDriver implements Driver {
           lap('agents and pods started, node hostnames set');
           // Each agent configured through its API, as Cilium's agent configures its GoBGP.
           await this.agents.configureAll(plan.agents, mode, ctx.signal);
-          lap(`${plan.agents.length} agents configured through the GoBGP API (${mode === 'cilium' ? 'no listener: each node opens its sessions' : 'fast-connect: the leaves connect'})`);
+          const nodeOpens = mode === 'fast-connect' ? nodeOpenedSessions(plan.agents.map((a) => a.desired), mode).length : 0;
+          lap(
+            `${plan.agents.length} agents configured through the GoBGP API (${mode === 'cilium' ? 'no listener: each node opens its sessions' : `fast-connect: the leaves connect${nodeOpens ? `; ${nodeOpens} session${nodeOpens === 1 ? '' : 's'} of further BGP instances, which have no listener, the node opens after GoBGP's 5-10 s` : ''}`})`,
+          );
         })();
         // Both settle before a failure is thrown: the rollback must not race a start.
         const [r, a] = await Promise.allSettled([routers, agents]);
@@ -308,7 +311,7 @@ export class EmbeddedDriver implements Driver {
     return Boolean(m && m[1] === daemon && m[2] !== 'Z' && m[2] !== 'X');
   }
 
-  async gobgp(node: string, args: string[], opts?: RunOptions & { instance?: string | number }): Promise<string> {
+  async gobgp(node: string, args: string[], opts?: GobgpOptions): Promise<string> {
     const rec = await this.requireUp();
     if (!findNode(rec.topology, node)) throw new UsageError(`no node ${node}`, `valid: ${rec.topology.cluster.nodes.map((n) => n.name).join(', ')}`);
     // The CLI reaches the agent's API socket (no TCP API port in the node namespace); one gobgpd
@@ -316,10 +319,11 @@ export class EmbeddedDriver implements Driver {
     const agent = planFabric(this.lab, rec.topology, rec.podsPerNode).agents.find((a) => a.node === node);
     const kept = agent ? undefined : await keptAgentFiles(this.lab, rec.topology, node);
     if (!agent && !kept) throw new LabError(`${node}: no BGP agent runs there (no policy selects it, or Cilium would run none)`, { hint: 'see `bgp-lab policy show`' });
+    const { instance, ...run } = opts ?? {};
     // An agent kept through a policy conflict (1.16–1.18) has no plan: its first instance, or the one asked for by index.
-    const socket = agent ? slotFor(agent, args, opts?.instance)?.socket : slotOf(kept!, typeof opts?.instance === 'number' ? opts.instance : 0).socket;
-    if (!socket) throw new UsageError(`${node}: no BGP instance ${opts?.instance}`, `valid: ${agent!.desired.instances.map((x) => x.name).join(', ')}`);
-    const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', '--target', `unix://${socket}`, ...args], { env: GO_ENV, ...opts });
+    const socket = agent ? slotFor(agent, args, instance)?.socket : slotOf(kept!, typeof instance === 'number' ? instance : 0).socket;
+    if (!socket) throw new UsageError(`${node}: no BGP instance ${instance}`, `valid: ${agent!.desired.instances.map((x) => x.name).join(', ')}`);
+    const r = await this.runner.run(['ip', 'netns', 'exec', nsName(this.lab, node), 'gobgp', '--target', `unix://${socket}`, ...args], { env: GO_ENV, ...run });
     if (r.exitCode !== 0) throw new LabError(`${node}: gobgp ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { hint: "is the node's BGP agent running? see `bgp-lab status`" });
     return r.stdout;
   }

@@ -1,7 +1,7 @@
 // The real lab: kind nodes, a containerlab fabric of VyOS routers, Cilium's BGP control plane.
 // Every program runs through the Runner (local or SSH); the Kubernetes API through client-node.
 import type { PlannedStep } from '../types.js';
-import type { DeviceHealth, Driver, DriverContext, LabRecord, StepTiming, UpOptions } from '../types.js';
+import type { DeviceHealth, Driver, DriverContext, GobgpOptions, LabRecord, StepTiming, UpOptions } from '../types.js';
 import type { Runner, RunOptions, RunResult } from '../../runners/types.js';
 import type { Topology } from '../../topology/schema.js';
 import { LabError, UsageError } from '../../errors.js';
@@ -118,7 +118,7 @@ export class KindDriver implements Driver {
   }
 
   /** Cilium embeds GoBGP without its CLI; `-j neighbor` is answered from `cilium bgp peers`. */
-  async gobgp(node: string, args: string[], opts?: RunOptions): Promise<string> {
+  async gobgp(node: string, args: string[], opts?: GobgpOptions): Promise<string> {
     const topo = (await this.requireUp()).topology;
     if (!findNode(topo, node)) throw new UsageError(`no node ${node}`, `nodes: ${topo.cluster.nodes.map((n) => n.name).join(', ')}`);
     if (args.join(' ') !== '-j neighbor')
@@ -128,7 +128,9 @@ export class KindDriver implements Driver {
     if (!pod) throw new LabError(`no running Cilium agent on ${node}`, { hint: 'see `kubectl -n kube-system get pods -o wide`' });
     // The agent's CLI was renamed cilium-dbg in 1.15.
     const cli = versionAtLeast(topo.cilium.version, 1, 15) ? 'cilium-dbg' : 'cilium';
-    const r = await kube.exec('kube-system', pod, 'cilium-agent', [cli, 'bgp', 'peers', '-o', 'json'], opts);
+    // One agent serves every instance: `cilium bgp peers` lists them all, whichever is asked.
+    const { instance: _all, ...run } = opts ?? {};
+    const r = await kube.exec('kube-system', pod, 'cilium-agent', [cli, 'bgp', 'peers', '-o', 'json'], run);
     if (r.exitCode !== 0) throw new LabError(`cilium bgp peers on ${node} failed: ${r.stderr.trim().split('\n').at(-1)}`);
     return ciliumPeersAsGobgp(r.stdout);
   }
