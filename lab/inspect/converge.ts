@@ -12,17 +12,22 @@ export interface ConvergeState {
   gaps: string[];
 }
 
-/** `routersOnly`: read the routers alone (vty sockets, cheap); a node's session is the one its leaf sees. */
-export async function fabricGaps(driver: Driver, topo: Topology, routersOnly = false): Promise<ConvergeState> {
+/**
+ * `routersOnly`: read the routers alone (vty sockets, cheap); a node's session is the one its leaf sees.
+ * `sessionsFirst`: while a session is not Established, the route tables are not read (each
+ * round asked every router for its whole table: on a 128-node fabric that JSON is CPU the
+ * converging daemons needed); their gaps come once every session is up.
+ */
+export async function fabricGaps(driver: Driver, topo: Topology, routersOnly = false, sessionsFirst = false): Promise<ConvergeState> {
   const expected = expectedPodRoutes(topo);
-  const [peers, tables] = await Promise.all([
-    collectPeerRows(driver, topo, routersOnly),
-    Promise.all([...expected.keys()].map(async (r) => [r, await readRoutes(driver, topo, r).catch(() => [])] as const)),
-  ]);
+  const peers = await collectPeerRows(driver, topo, routersOnly);
   const ends = peers.filter((p) => p.expected && (!routersOnly || p.kind === 'router'));
   const gaps = ends.filter((p) => p.state !== 'Established').map((p) => `${p.router} ↔ ${p.peer} (${p.peerAddress}) is ${p.state}`);
-  for (const [router, routes] of tables) gaps.push(...routeGaps(router, routes, expected.get(router)!));
-  gaps.push(...(await ipv6RouteGaps(driver, topo))); // dual stack only: the IPv6 pod CIDRs too
+  if (!sessionsFirst || !gaps.length) {
+    const tables = await Promise.all([...expected.keys()].map(async (r) => [r, await readRoutes(driver, topo, r).catch(() => [])] as const));
+    for (const [router, routes] of tables) gaps.push(...routeGaps(router, routes, expected.get(router)!));
+    gaps.push(...(await ipv6RouteGaps(driver, topo))); // dual stack only: the IPv6 pod CIDRs too
+  }
   // Count sessions, not ends: each session once, in the state of whichever end was read.
   const all = sessions(topo);
   const up = all.filter((x) =>

@@ -23,7 +23,9 @@ export async function waitConverged(
   let lastReported = '';
   while (Date.now() < deadline) {
     opts.signal.throwIfAborted();
-    state = await fabricGaps(driver, topo, true);
+    const round = performance.now();
+    state = await fabricGaps(driver, topo, true, true);
+    const readMs = performance.now() - round;
     const line = `${state.sessions.established}/${state.sessions.expected} sessions, ${state.gaps.length ? `${state.gaps.length} not converged yet` : 'converged'}${state.gaps.length && state.gaps.length <= 4 ? `: ${state.gaps.join('; ')}` : ''}`;
     if (line !== lastReported) opts.progress({ type: 'log', message: line });
     lastReported = line;
@@ -35,7 +37,9 @@ export async function waitConverged(
       state = { ...state, gaps: failed };
       opts.progress({ type: 'log', message: `probe sweep: ${failed.length} flows failed (${state.gaps.slice(0, 2).join('; ')}${failed.length > 2 ? '; …' : ''})` });
     }
-    await new Promise((r) => setTimeout(r, 100));
+    // A pause as long as the read took (100 ms to 1 s): a large fabric's reads load the very
+    // daemons that are converging, at most half the time.
+    await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(100, readMs))));
   }
   throw new LabError(`not converged after ${Math.round(opts.timeoutMs / 1000)} s: ${state.gaps.slice(0, 6).join('; ')}${state.gaps.length > 6 ? `; …${state.gaps.length - 6} more` : ''}`, {
     hint: 'see `bgp-lab status` and the router logs under /run/bgp-lab/<lab>/<router>/',
