@@ -10,8 +10,8 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_TOPOLOGY_FILE, PROJECT_ROOT } from '../paths.js';
 
 /**
- * Largest topology file read. The generator's largest fabric (8 spines, 16 leaves, 256 nodes) is
- * 165 KiB; YAML parsing costs ~3 ms per KiB here, so this bounds a refusal to well under a second.
+ * Largest topology file read. The generator's largest fabric at 256 nodes (8 spines, 16 leaves)
+ * was 165 KiB (the limit is now 128 nodes); YAML parsing costs ~3 ms per KiB here, so this bounds a refusal to well under a second.
  */
 export const MAX_TOPOLOGY_BYTES = 256 * 1024;
 /** Issues listed (each is located in the YAML, which costs a walk of the document). */

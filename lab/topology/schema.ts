@@ -20,7 +20,10 @@ export const LIMITS = {
   neighbors: 256,
   links: 512,
   racks: 64,
-  nodes: 256,
+  // 128, not 256 (the /16 pod subnet's /24s): 8×16×16 (256 nodes) took 87–99 s to come up on
+  // 2 cores against a 60 s limit, CPU-bound (its daemons alone ~70 s of CPU); 128 nodes come up in
+  // under a minute. README "Topology address plan".
+  nodes: 128,
   labels: 32,
   policies: 64,
   virtualRouters: 4,
