@@ -11,7 +11,7 @@ import { DEFAULT_TOPOLOGY_FILE, PROJECT_ROOT } from '../paths.js';
 
 /**
  * Largest topology file read. The generator's largest fabric at 256 nodes (8 spines, 16 leaves)
- * was 165 KiB (the limit is now 128 nodes); YAML parsing costs ~3 ms per KiB here, so this bounds a refusal to well under a second.
+ * was 165 KiB (the limit is now 96 nodes); YAML parsing costs ~3 ms per KiB here, so this bounds a refusal to well under a second.
  */
 export const MAX_TOPOLOGY_BYTES = 256 * 1024;
 /** Issues listed (each is located in the YAML, which costs a walk of the document). */

@@ -20,10 +20,10 @@ export const LIMITS = {
   neighbors: 256,
   links: 512,
   racks: 64,
-  // 128, not 256 (the /16 pod subnet's /24s): 8×16×16 (256 nodes) took 87–99 s to come up on
-  // 2 cores against a 60 s limit, CPU-bound (its daemons alone ~70 s of CPU); 128 nodes come up in
-  // under a minute. README "Topology address plan".
-  nodes: 128,
+  // 96, not 256 (the /16 pod subnet's /24s): on 2 cores, against a minute to converge, 8×16×16
+  // (256 nodes) took 87–99 s, CPU-bound (its daemons alone ~70 s of CPU), and 8×16×8 (128 nodes)
+  // 52–68 s, median 62 s. README "Topology address plan".
+  nodes: 96,
   labels: 32,
   policies: 64,
   virtualRouters: 4,

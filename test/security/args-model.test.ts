@@ -143,6 +143,6 @@ describe('sizes are capped before the expensive checks', () => {
     const r = await validate(withNodes(300));
     expect(r.exitCode).toBe(1);
     expect(r.issues).toHaveLength(1);
-    expect(r.issues[0]).toMatchObject({ path: 'cluster.nodes', message: '300 nodes; at most 128' });
+    expect(r.issues[0]).toMatchObject({ path: 'cluster.nodes', message: '300 nodes; at most 96' });
   });
 });
