@@ -4,7 +4,7 @@
 import type { Driver } from '../drivers/types.js';
 import type { Topology } from '../topology/schema.js';
 import type { PingResult } from '../results.js';
-import { interfacesOnPath, memberLabel, type PairPaths } from './paths.js';
+import { ifaceToward, interfacesOnPath, memberLabel, type PairPaths } from './paths.js';
 import { readDrift, type Drift } from './facts.js';
 import { collectPeerRows } from './peers.js';
 import { Diagnoser } from './diagnose.js';
@@ -80,13 +80,20 @@ export async function explainFailures(driver: Driver, topo: Topology, plans: Pai
     const facts = drift.filter((d) => d.iface && onPath.get(i)?.includes(`${d.device} ${d.iface}`));
     const p = plans[i]!;
     // Which member the lost probes took: the request's, the reply's, or (neither stands out) both.
+    // A drifted interface on one side's hops only decides it: that side, whatever the clean flows
+    // happened to cross (a lab whose hashing sent no clean reply over the same hops as this
+    // flow's blamed the innocent reply path too).
+    const factIfaces = new Set(facts.map((d) => `${d.device} ${d.iface}`));
+    const touchesFact = (hops: string[]) => hops.some((hop) => hopInterfaces(topo, hop).some((x) => factIfaces.has(x)));
     const reqs = new Set<string>();
     const reps = new Set<string>();
     probes.forEach((x, k) => {
       if (x.received >= x.sent || !p.flows[k]) return;
       const h = hopsOf(p, k);
-      const req = h.req.some((y) => !cleanReq.has(y));
-      const rep = h.rep.some((y) => !cleanRep.has(y));
+      let req = h.req.some((y) => !cleanReq.has(y));
+      let rep = h.rep.some((y) => !cleanRep.has(y));
+      const [onReq, onRep] = [touchesFact(h.req), touchesFact(h.rep)];
+      if (onReq !== onRep) [req, rep] = [onReq, onRep];
       if (x.via && (req || !rep)) reqs.add(x.via);
       if (x.back && (rep || !req)) reps.add(x.back);
     });
@@ -108,6 +115,14 @@ export async function explainFailures(driver: Driver, topo: Topology, plans: Pai
     else if (facts.length) r.diagnosis = `${factText} — ${symptom}${walk ? `; ${walk}` : ''}`;
     else r.diagnosis = walk ?? `${symptom}${others}${retried}`;
   }
+}
+
+/** Both ends of the link a directed hop crosses (`leaf0 eth2 → spine1`, `spine1 → leaf1`), as `device iface`. */
+function hopInterfaces(topo: Topology, hop: string): string[] {
+  const m = /^(\S+)(?: \S+)? → (\S+)$/.exec(hop);
+  if (!m) return [];
+  const [, a, b] = m as unknown as [string, string, string];
+  return [[a, b], [b, a]].flatMap(([x, y]) => { const i = ifaceToward(topo, x!, y!); return i ? [`${x} ${i}`] : []; });
 }
 
 /** The pod's kernel refused the packet: say so, and whose MTU it was. */

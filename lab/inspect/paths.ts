@@ -300,7 +300,7 @@ export function renderCounterNft(uplinks: string[]): string {
 }
 
 /** The interface of router `a` on its link to router `b`. */
-function ifaceToward(topo: Topology, a: string, b: string): string | undefined {
+export function ifaceToward(topo: Topology, a: string, b: string): string | undefined {
   for (const l of topo.links) {
     const ends = l.endpoints.map((e) => e.split(':') as [string, string]);
     const mine = ends.find((e) => e[0] === a);

@@ -10,7 +10,9 @@ import type { Session } from '../../commands/execute.js';
 import { nsName } from '../../lab/drivers/embedded/names.js';
 import { renderText } from '../../src/render/text.js';
 
-const labs = ['cov-a', 'cov-b', 'cov-c'].map((t) => labName(t));
+// Three fresh labs, and one whose name (so its seeds) made a failing request's diagnosis blame
+// its innocent reply path too (no clean reply had crossed the same hops): CI, 2026-12-02.
+const labs = [...['cov-a', 'cov-b', 'cov-c'].map((t) => labName(t)), 't-cov-a-lls-uy2s'];
 const sessions = new Map<string, Session>(labs.map((l) => [l, session(l)]));
 const text = (r: CheckResult) => renderText('check', r, { color: false, width: Infinity });
 const nft = (lab: string, device: string, input?: string, ...args: string[]) =>
@@ -39,7 +41,7 @@ describe('routers hash like the real lab', () => {
   it('on addresses (policy 0), with a seed pinned per lab and per router', () => {
     const seeds = labs.map((l) => seed(l, 'leaf0'));
     for (const [policy] of seeds) expect(policy).toBe('0');
-    expect(new Set(seeds.map((s) => s[1])).size).toBe(3);
+    expect(new Set(seeds.map((s) => s[1])).size).toBe(labs.length);
     expect(seed(labs[0]!, 'leaf0')[1]).not.toBe(seed(labs[0]!, 'leaf1')[1]);
   });
 });
