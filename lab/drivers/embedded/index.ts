@@ -392,7 +392,10 @@ async function ipBatch(runner: Runner, lines: string[], opts: { env?: Record<str
  * The same lines over a few `ip -batch` processes at once: each line forks and waits for its
  * program (a gobgpd's start is ~50 ms of CPU), so one batch of 512 lines ran them one by one.
  */
-async function ipBatches(runner: Runner, lines: string[], opts: { env?: Record<string, string> } = {}, parts = 4): Promise<void> {
+async function ipBatches(runner: Runner, lines: string[], opts: { env?: Record<string, string> } = {}): Promise<void> {
+  // Up to 4, at least 8 lines each: a spawn from the CLI (or the bot, whose acks wait on its one
+  // thread) costs more than a few lines run one after another.
+  const parts = Math.min(4, Math.ceil(lines.length / 8));
   // Dealt round-robin: the agents' lines (the costly ones) come first, and spread over all.
   const chunks = Array.from({ length: parts }, (_, i) => lines.filter((_, k) => k % parts === i)).filter((c) => c.length);
   const results = await Promise.allSettled(chunks.map((c) => ipBatch(runner, c, opts)));
