@@ -3,10 +3,10 @@
 // as one 0600 file per item; the bot that serves the lab claims each by an atomic rename (with
 // two bots, one posts it) and posts it in the drill's thread. A bot that ends a drill itself
 // posts the result where it was asked and leaves no news.
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateDir } from '../paths.js';
-import { stateSubdir, writePrivateAsync } from '../state/dir.js';
+import { stateSubdir, takeFile, writePrivateAsync } from '../state/dir.js';
 import { z } from 'zod';
 import type { DrillEndResult } from '../drills/results.js';
 
@@ -54,14 +54,10 @@ export async function takeNews(lab: string, onDropped?: (file: string, why: stri
   const files = (await readdir(dir()).catch(() => [] as string[])).filter((f) => f.startsWith(`${lab}.`) && f.endsWith('.json')).sort();
   const out: DrillNews[] = [];
   for (const f of files) {
-    const claimed = join(dir(), `.${f}.taken-${process.pid}`);
     try {
-      await rename(join(dir(), f), claimed);
-    } catch {
-      continue; // another bot took it
-    }
-    try {
-      const parsed = Envelope.safeParse(JSON.parse(await readFile(claimed, 'utf8')));
+      const text = await takeFile(join(dir(), f), 'taken');
+      if (text === undefined) continue; // another bot took it
+      const parsed = Envelope.safeParse(JSON.parse(text));
       const n = parsed.data as DrillNews | undefined;
       if (!n) onDropped?.(f, `not drill news: ${parsed.error?.issues[0]?.path.join('.') || 'the item'}: ${parsed.error?.issues[0]?.message}`);
       else if (n.lab !== lab) onDropped?.(f, 'not news of this lab');
@@ -69,8 +65,6 @@ export async function takeNews(lab: string, onDropped?: (file: string, why: stri
       else out.push(n);
     } catch (err) {
       onDropped?.(f, (err as Error).message);
-    } finally {
-      await rm(claimed, { force: true });
     }
   }
   return out;

@@ -3,10 +3,10 @@
 // atomic rename first: with two bots running, exactly one rename succeeds, so a drill fires once.
 // A window schedule keeps its exact moment to itself (the point is surprise); with --days it
 // recurs, the next moment drawn when it fires.
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateDir } from '../paths.js';
-import { stateSubdir, writePrivateAsync } from '../state/dir.js';
+import { stateSubdir, takeFile, writePrivateAsync } from '../state/dir.js';
 import { UsageError } from '../errors.js';
 import { z } from 'zod';
 import { parseDuration } from './input.js';
@@ -173,18 +173,11 @@ export async function cancelSchedule(lab: string, id: string): Promise<Schedule>
  * else tries gets ENOENT. Returns the schedule (its file is now ours), or undefined.
  */
 export async function claimSchedule(s: Schedule): Promise<Schedule | undefined> {
-  const claimed = `${fileOf(s.id)}.firing-${process.pid}`;
   try {
-    await rename(fileOf(s.id), claimed);
+    const text = await takeFile(fileOf(s.id), 'firing');
+    return text === undefined ? undefined : parseSchedule(text).schedule;
   } catch {
     return undefined;
-  }
-  try {
-    return parseSchedule(await readFile(claimed, 'utf8')).schedule;
-  } catch {
-    return undefined;
-  } finally {
-    await rm(claimed, { force: true });
   }
 }
 

@@ -2,8 +2,8 @@
 // drill, the hidden scenario: it is the owner's alone. Directories 0700, files 0600, and a dir
 // or file left wider by an older version is narrowed when we next write to it.
 import { appendFileSync, chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { appendFile, chmod, mkdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { appendFile, chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { stateDir } from '../paths.js';
 
 function narrow(path: string, mode: number): void {
@@ -59,4 +59,23 @@ export async function writePrivateAsync(file: string, text: string): Promise<voi
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, text, { mode: 0o600 });
   await narrowAsync(file, 0o600);
+}
+
+/**
+ * Takes a file for this process by renaming it aside (with two bots, exactly one rename wins;
+ * the other gets ENOENT), reads it and removes it. undefined: someone else took it first.
+ * A read error is thrown, after the removal.
+ */
+export async function takeFile(file: string, tag: string): Promise<string | undefined> {
+  const claimed = join(dirname(file), `.${basename(file)}.${tag}-${process.pid}`);
+  try {
+    await rename(file, claimed);
+  } catch {
+    return undefined;
+  }
+  try {
+    return await readFile(claimed, 'utf8');
+  } finally {
+    await rm(claimed, { force: true });
+  }
 }

@@ -96,29 +96,25 @@ export type DeviceRef =
 
 /** Which device owns an address (router interface or node IP or pod IP). */
 export function ownerOfAddress(topo: Topology, ip: string): DeviceRef | undefined {
-  // Called per next hop and per probe (thousands of times on a 256-node fabric, where the scan
-  // below cost 17 s of one `up`): an index per topology object, every hit checked against the
-  // device (a topology edited in place can never answer stale), every miss scanned.
-  let index = ownerIndex.get(topo);
-  if (!index) ownerIndex.set(topo, (index = indexOwners(topo)));
-  const hit = index.get(ip);
+  // Called per next hop and per probe (thousands of times on a 256-node fabric, where a scan
+  // of every device cost 17 s of one `up`): an index per topology object. Every hit is checked
+  // against the device and every miss rebuilds it once, so a topology edited in place never
+  // answers stale.
+  const index = ownerIndex.get(topo);
+  const hit = index?.get(ip);
   if (hit && ownsAddress(hit, ip)) return hit;
-  const found = scanOwner(topo, ip);
-  if (found) ownerIndex.set(topo, indexOwners(topo));
-  return found;
+  const fresh = indexOwners(topo);
+  ownerIndex.set(topo, fresh);
+  return fresh.get(ip);
 }
 
 const ownerIndex = new WeakMap<Topology, Map<string, DeviceRef>>();
 
-function routerOwns(router: Router, ip: string): boolean {
-  return router.interfaces.some((i) => addressOf(i.address) === ip || (i.address6 && addressOf(i.address6) === ip));
-}
-
 function ownsAddress(d: DeviceRef, ip: string): boolean {
-  return d.kind === 'router' ? routerOwns(d.router, ip) : d.kind === 'node' ? d.node.ip === ip || d.node.ip6 === ip : d.pod.ip === ip || d.pod.ip6 === ip;
+  return d.kind === 'router' ? d.router.interfaces.some((i) => addressOf(i.address) === ip || (i.address6 && addressOf(i.address6) === ip)) : d.kind === 'node' ? d.node.ip === ip || d.node.ip6 === ip : d.pod.ip === ip || d.pod.ip6 === ip;
 }
 
-/** The scan's answer for every address at once (the first owner wins, as in the scan). */
+/** Every address's owner: routers first, then nodes, then pods (the first owner wins). */
 function indexOwners(topo: Topology): Map<string, DeviceRef> {
   const m = new Map<string, DeviceRef>();
   const add = (ip: string | undefined, d: DeviceRef) => { if (ip && !m.has(ip)) m.set(ip, d); };
@@ -130,13 +126,6 @@ function indexOwners(topo: Topology): Map<string, DeviceRef> {
   for (const node of topo.cluster.nodes) { add(node.ip, { kind: 'node', name: node.name, node }); add(node.ip6, { kind: 'node', name: node.name, node }); }
   for (const pod of podsOf(topo)) { add(pod.ip, { kind: 'pod', name: pod.name, pod }); add(pod.ip6, { kind: 'pod', name: pod.name, pod }); }
   return m;
-}
-
-function scanOwner(topo: Topology, ip: string): DeviceRef | undefined {
-  for (const router of topo.routers) if (routerOwns(router, ip)) return { kind: 'router', name: router.name, router };
-  for (const node of topo.cluster.nodes) if (node.ip === ip || node.ip6 === ip) return { kind: 'node', name: node.name, node };
-  for (const pod of podsOf(topo)) if (pod.ip === ip || pod.ip6 === ip) return { kind: 'pod', name: pod.name, pod };
-  return undefined;
 }
 
 export interface ExpectedSession {

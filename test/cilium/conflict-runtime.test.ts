@@ -48,12 +48,12 @@ const ESTABLISHED = ['6', 'ESTABLISHED', 'established'];
 const rack0Up = (p: PeersResult) => [CP, WORKER].every((n) => p.peers.some((x) => x.router === n && x.peerAddress === LEAF0 && x.state === 'Established'));
 const leafRoutes = async (s: ReturnType<typeof session>) => (await ok<{ routes: { prefix: string; protocol: string }[] }>(s, 'routes leaf1')).routes.filter((r) => r.protocol === 'bgp').map((r) => r.prefix);
 
-describe('Cilium 1.16: a node peering under one policy when a second one comes to select it', () => {
-  const LAB = labName('cfl-keep16');
-  const s = session(LAB, topologyFile('1.16.8'));
+/** A lab of that Cilium version, up with rack0's two nodes peering; leaf0's drop count of each kept. */
+function rack0Lab(tag: string, version: string) {
+  const LAB = labName(tag);
+  const s = session(LAB, topologyFile(version));
   const d = new EmbeddedDriver(LAB, new LocalRunner());
   const dropped: Record<string, number> = {};
-
   beforeAll(async () => {
     await ok(s, 'up --fast-connect --pods-per-node 1');
     await eventually(async () => rack0Up(await ok<PeersResult>(s, 'peers')), 60_000);
@@ -64,6 +64,11 @@ describe('Cilium 1.16: a node peering under one policy when a second one comes t
     await s.run('down');
     await s.close();
   }, 60_000);
+  return { s, d, dropped };
+}
+
+describe('Cilium 1.16: a node peering under one policy when a second one comes to select it', () => {
+  const { s, d, dropped } = rack0Lab('cfl-keep16', '1.16.8');
 
   it('keeps its sessions and its pod CIDR: the agent stops at the selection error and withdraws nothing', async () => {
     const r = await ok<PolicySetResult>(s, 'policy set maint nodeSelector rack=rack0');
@@ -98,21 +103,7 @@ describe('Cilium 1.16: a node peering under one policy when a second one comes t
 });
 
 describe('Cilium 1.14: a node peering under one policy when a second one comes to select it', () => {
-  const LAB = labName('cfl-drop14');
-  const s = session(LAB, topologyFile('1.14.0-rc.0'));
-  const d = new EmbeddedDriver(LAB, new LocalRunner());
-  const dropped: Record<string, number> = {};
-
-  beforeAll(async () => {
-    await ok(s, 'up --fast-connect --pods-per-node 1');
-    await eventually(async () => rack0Up(await ok<PeersResult>(s, 'peers')), 60_000);
-    for (const n of [CP, WORKER]) dropped[n] = (await leafSide(d, n)).connectionsDropped ?? 0;
-  }, 150_000);
-  afterAll(async () => {
-    d.agents.close();
-    await s.run('down');
-    await s.close();
-  }, 60_000);
+  const { s, d, dropped } = rack0Lab('cfl-drop14', '1.14.0-rc.0');
 
   it('loses every session (FullWithdrawal) and peers again once one policy selects it', async () => {
     const r = await ok<PolicySetResult>(s, 'policy set maint nodeSelector rack=rack0');
